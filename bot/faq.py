@@ -1,0 +1,178 @@
+"""Loading and validating the clinic's ``faq.yaml``.
+
+CONTRACT (other modules rely on these names; the loader's internals may change):
+  Entry, Clinic, Texts, Faq, Problem, FaqError, load_faq(path), parse_faq(text, path), check_faq(path)
+Staff who edit the file are not programmers, so every Problem names the file, the line and the fix.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import yaml
+
+DEFAULT_FAQ_PATH = "faq.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    topic: str = "General"
+    follow_ups: tuple[str, ...] = ()  # ids of related entries
+    line: int = 0  # 1-based line of the entry in the file, 0 when unknown
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str = "the clinic"
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+    website: str = ""
+    crisis_line: str = "988"
+    emergency_number: str = "911"
+
+    def contact(self) -> str:
+        """One line a patient can act on, built from whatever the clinic filled in."""
+        parts = [p for p in (self.phone, self.email, self.website) if p]
+        how = " or ".join(parts) if parts else "the clinic's usual number"
+        return f"{self.name}: {how}" + (f" ({self.hours})" if self.hours else "")
+
+
+# Fixed texts. Placeholders: {clinic_name} {contact} {crisis_line} {emergency_number}
+DEFAULT_TEXTS = {
+    "welcome": (
+        "Hi, I'm the {clinic_name} assistant. I answer common questions about memory, recall, "
+        "safety and what to expect around your ketamine sessions, from answers our clinical team wrote.\n\n"
+        "I am not a clinician and I am not for emergencies. If you are in crisis or thinking about "
+        "harming yourself, call or text {crisis_line}, or call {emergency_number}.\n\n"
+        "Privacy: Telegram is not a private medical channel. Please don't send details you would not "
+        "want stored, such as your full name, date of birth or medical history. Messages that need "
+        "staff attention are kept for a limited time so the team can follow up.\n\n"
+        "Type a question, or use /topics to browse and /help for more."
+    ),
+    "fallback": (
+        "I'm sorry, I don't have a reliable answer to that. I've passed the question on to the team "
+        "so they can improve these answers. For anything about your own care, please contact "
+        "{contact}."
+    ),
+    "emergency": (
+        "This sounds urgent. Please get help now: call or text {crisis_line} (Suicide & Crisis Lifeline) "
+        "or call {emergency_number}, or go to the nearest emergency department. If someone is in danger "
+        "right now, call {emergency_number}.\n\nI have alerted the {clinic_name} team."
+    ),
+    "provider": (
+        "This is something your provider should know about. Please contact {contact}. "
+        "I have let the team know as well.\n\nIf it gets worse or feels like an emergency, call "
+        "{emergency_number}, or call or text {crisis_line}."
+    ),
+    "not_text": "I can only read text messages. Please type your question in words.",
+}
+
+
+@dataclass(frozen=True)
+class Texts:
+    welcome: str = DEFAULT_TEXTS["welcome"]
+    fallback: str = DEFAULT_TEXTS["fallback"]
+    emergency: str = DEFAULT_TEXTS["emergency"]
+    provider: str = DEFAULT_TEXTS["provider"]
+    not_text: str = DEFAULT_TEXTS["not_text"]
+
+
+@dataclass(frozen=True)
+class Faq:
+    entries: tuple[Entry, ...]
+    clinic: Clinic = field(default_factory=Clinic)
+    texts: Texts = field(default_factory=Texts)
+    # Each group is a set of words/phrases the clinic treats as the same ("troche", "lozenge").
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    # Extra red-flag phrases: {"emergency": (...), "provider": (...)}. They add to the built-in floor.
+    red_flags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    path: str | None = None
+
+    def get(self, entry_id: str) -> Entry | None:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        return None
+
+    def topics(self) -> dict[str, list[Entry]]:
+        out: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            out.setdefault(e.topic, []).append(e)
+        return out
+
+    def render(self, template: str) -> str:
+        """Fill a fixed text's placeholders from the clinic block."""
+        c = self.clinic
+        return template.format(
+            clinic_name=c.name, contact=c.contact(), crisis_line=c.crisis_line,
+            emergency_number=c.emergency_number,
+        )
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    fix: str = ""
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        s = f"{where}: {self.severity}: {self.message}"
+        return s + (f" Fix: {self.fix}" if self.fix else "")
+
+
+class FaqError(Exception):
+    """The file cannot be used. ``problems`` lists every error (and warnings) found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def parse_faq(text: str, path: str = "<faq>") -> tuple[Faq, list[Problem]]:
+    """Parse and validate; return (faq, warnings) or raise FaqError.  (minimal version, to be replaced)"""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FaqError([Problem(path, mark.line + 1 if mark else None, f"YAML syntax error: {exc}")])
+    entries = tuple(
+        Entry(id=str(e["id"]), question=str(e["question"]), answer=str(e["answer"]).strip(),
+              alternates=tuple(str(a) for a in e.get("alternates") or ()),
+              topic=str(e.get("topic") or "General"),
+              follow_ups=tuple(str(f) for f in e.get("follow_ups") or ()))
+        for e in data["faqs"]
+    )
+    clinic = Clinic(**(data.get("clinic") or {}))
+    texts = Texts(**(data.get("texts") or {}))
+    syn = tuple(tuple(str(w) for w in g) for g in data.get("synonyms") or ())
+    rf = {k: tuple(v) for k, v in (data.get("red_flags") or {}).items()}
+    return Faq(entries, clinic, texts, syn, rf, path), []
+
+
+def load_faq(path: str | os.PathLike) -> tuple[Faq, list[Problem]]:
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as exc:
+        raise FaqError([Problem(path, None, f"cannot read the file: {exc.strerror}",
+                                "check the path (--faq or FAQ_PATH) and that the file exists")])
+    return parse_faq(text, path)
+
+
+def check_faq(path: str | os.PathLike) -> list[Problem]:
+    """Every problem (errors and warnings); never raises."""
+    try:
+        _, warnings = load_faq(path)
+        return warnings
+    except FaqError as exc:
+        return exc.problems

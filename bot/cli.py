@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "faq"):
         args.faq = None
     if args.command != "run":
-        configure_logging("WARNING")
+        configure_logging("ERROR")  # the console is for the conversation, not the log
     try:
         return args.func(args)
     except FaqError as exc:

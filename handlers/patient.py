@@ -1,0 +1,261 @@
+"""Patients in private chats: /start, /help, /topics, questions, buttons and non-text messages.
+
+Every message goes through ``Assistant.decide`` (triage first); these handlers only turn the
+decision into Telegram messages and buttons and record what happened.
+"""
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.pipeline import ANSWER, ESCALATE, FALLBACK, SUGGEST, Decision
+from bot.triage import EMERGENCY, PROVIDER
+
+from .alerts import raise_alert
+from .common import (Deps, button, esc, faq_ref, get_deps, keyboard, resolve_faq_ref, send_html,
+                     send_text, topic_ref)
+
+log = logging.getLogger(__name__)
+
+FAQ_PATTERN = r"^faq:(.{1,60})$"
+FEEDBACK_PATTERN = r"^fb:(up|dn):(.{1,58})$"
+TOPIC_PATTERN = r"^top:(all|[0-9a-f]{10})$"
+HELP_PATTERN = r"^help:(now|clinic)$"
+
+HELP_TEXT = (
+    "I answer common questions about ketamine sessions, memory and recall, and safety, "
+    "from answers written by the {clinic_name} team.\n\n"
+    "• Type your question in your own words.\n"
+    "• /topics lets you browse all questions.\n"
+    "• If you want a person, tap a button below: \"I need help now\" alerts the team as an emergency, "
+    "\"Talk to the clinic\" asks them to contact you.\n\n"
+    "In an emergency call {emergency_number}, or call or text {crisis_line}.\n"
+    "Contact: {contact}"
+)
+FLOOD_TEXT = ("You're sending messages faster than I can answer. Please wait a moment, then send "
+              "your question again. If this is urgent, call {emergency_number} or call or text {crisis_line}.")
+ERROR_TEXT = ("Sorry, something went wrong on my side. Please try again in a moment. If this is urgent, "
+              "call {emergency_number} or call or text {crisis_line}, or contact {contact}.")
+
+
+def _render(deps: Deps, template: str) -> str:
+    return deps.faq.render(template)
+
+
+def help_keyboard():
+    return keyboard([[button("🆘 I need help now", "help:now")],
+                     [button("💬 Talk to the clinic", "help:clinic")],
+                     [button("📚 Browse topics", "top:all")]])
+
+
+def answer_keyboard(decision: Decision):
+    ref = faq_ref(decision.faq_id)
+    rows = [[button("👍 Helpful", f"fb:up:{ref}"), button("👎 Not helpful", f"fb:dn:{ref}")]]
+    rows += [[button(f"➡️ {q}", f"faq:{faq_ref(i)}")] for i, q in decision.follow_ups]
+    return keyboard(rows)
+
+
+def suggest_keyboard(decision: Decision):
+    rows = [[button(q, f"faq:{faq_ref(i)}")] for i, q in decision.suggestions]
+    rows.append([button("📚 Browse topics", "top:all"), button("💬 Talk to the clinic", "help:clinic")])
+    return keyboard(rows)
+
+
+def fallback_keyboard():
+    return keyboard([[button("📚 Browse topics", "top:all"), button("💬 Talk to the clinic", "help:clinic")]])
+
+
+def answer_text(decision: Decision) -> str:
+    return decision.reply + "\n\nDid this help?"
+
+
+# ---- commands ---------------------------------------------------------------------------------------
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    await send_text(context.bot, update.effective_chat.id, _render(deps, deps.faq.texts.welcome),
+                    settings=deps.settings, reply_markup=keyboard([[button("📚 Browse topics", "top:all")]]))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    await send_text(context.bot, update.effective_chat.id, _render(deps, HELP_TEXT), settings=deps.settings,
+                    reply_markup=help_keyboard())
+
+
+def topics_markup(deps: Deps):
+    return keyboard([[button(f"{t} ({len(es)})", f"top:{topic_ref(t)}")] for t, es in deps.faq.topics().items()])
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    await send_html(context.bot, update.effective_chat.id, "<b>Topics</b>\nPick a topic to see its questions.",
+                    settings=deps.settings, reply_markup=topics_markup(deps))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Also what a non-staff user gets for a staff command: no hint that it exists."""
+    deps = get_deps(context)
+    await send_html(context.bot, update.effective_chat.id,
+                    "I don't know that command. Type your question, or use /topics or /help.",
+                    settings=deps.settings)
+
+
+# ---- messages ---------------------------------------------------------------------------------------
+async def escalate(deps: Deps, context, update: Update, decision: Decision, text: str,
+                   source: str = "message") -> None:
+    """Outbox first, then the patient's reply: the alert survives even if the reply cannot be sent."""
+    chat_id = update.effective_chat.id
+    raise_alert(deps, decision, update.effective_user, chat_id, text, deps.recent.get(chat_id))
+    deps.store.record_event(ESCALATE, source=source, tier=decision.escalation.tier,
+                            category=decision.escalation.category)
+    await send_text(context.bot, chat_id, decision.reply, settings=deps.settings, what="escalation reply")
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    message = update.effective_message
+    chat_id = update.effective_chat.id
+    text = message.text or ""
+    try:
+        decision = deps.assistant.decide(text)
+    except Exception:
+        log.exception("decide failed (chat %s); sending the safe error reply", chat_id)
+        await send_text(context.bot, chat_id, _render(deps, ERROR_TEXT), settings=deps.settings)
+        return
+    try:
+        await reply_to_decision(deps, context, update, decision, text)
+    finally:
+        deps.recent.add(chat_id, text)
+
+
+async def reply_to_decision(deps: Deps, context, update: Update, decision: Decision, text: str,
+                            source: str = "message") -> None:
+    chat_id = update.effective_chat.id
+    user = update.effective_user
+    if decision.kind == ESCALATE:  # never throttled: a red flag always reaches staff
+        await escalate(deps, context, update, decision, text)
+        return
+    if user is not None and not deps.flood.allow(user.id):
+        deps.store.record_event("flood", source=source)
+        log.info("flood: short reply to chat %s", chat_id)
+        await send_text(context.bot, chat_id, _render(deps, FLOOD_TEXT), settings=deps.settings)
+        return
+    if decision.kind == ANSWER:
+        deps.store.record_event(ANSWER, source=source, faq_id=decision.faq_id, score=decision.score)
+        await send_text(context.bot, chat_id, answer_text(decision), settings=deps.settings,
+                        reply_markup=answer_keyboard(decision))
+    elif decision.kind == SUGGEST:
+        deps.store.record_event(SUGGEST, source=source, score=decision.score)
+        await send_text(context.bot, chat_id, decision.reply, settings=deps.settings,
+                        reply_markup=suggest_keyboard(decision))
+    else:
+        nearest = decision.candidates[0] if decision.candidates else None
+        kind = FALLBACK if decision.unanswered else "not_text"
+        deps.store.record_event(kind, source=source, faq_id=nearest.id if nearest else None,
+                                score=decision.score)
+        if decision.unanswered:
+            deps.store.add_unanswered(text, nearest.id if nearest else None, nearest.score if nearest else None)
+        await send_text(context.bot, chat_id, decision.reply, settings=deps.settings,
+                        reply_markup=fallback_keyboard() if decision.unanswered else None)
+
+
+async def on_edited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edit can add a red flag: triage it; anything else about edits is ignored."""
+    deps = get_deps(context)
+    text = update.effective_message.text or ""
+    decision = deps.assistant.decide(text)
+    if decision.kind == ESCALATE:
+        await escalate(deps, context, update, decision, text, source="edit")
+
+
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, voice notes, stickers, documents, locations, video: a caption is still triaged."""
+    deps = get_deps(context)
+    message = update.effective_message
+    caption = message.caption or ""
+    if caption:
+        decision = deps.assistant.decide(caption)
+        if decision.kind == ESCALATE:
+            await escalate(deps, context, update, decision, caption, source="media")
+            deps.recent.add(update.effective_chat.id, caption)
+            return
+    deps.store.record_event("not_text", source="media")
+    await send_text(context.bot, update.effective_chat.id, _render(deps, deps.faq.texts.not_text),
+                    settings=deps.settings)
+
+
+# ---- buttons ----------------------------------------------------------------------------------------
+async def on_faq_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    deps = get_deps(context)
+    faq_id = resolve_faq_ref(deps.faq, context.match.group(1))
+    decision = deps.assistant.answer_for(faq_id) if faq_id else None
+    if decision is None:  # the entry was removed by a FAQ edit since the button was sent
+        await send_text(context.bot, update.effective_chat.id,
+                        "That question is no longer in my list. Please type your question, or use /topics.",
+                        settings=deps.settings)
+        return
+    deps.store.record_event("picked", source="button", faq_id=decision.faq_id, score=decision.score)
+    await send_text(context.bot, update.effective_chat.id, answer_text(decision), settings=deps.settings,
+                    reply_markup=answer_keyboard(decision))
+
+
+async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    helpful = context.match.group(1) == "up"
+    await query.answer("Thank you for the feedback." if helpful else None)
+    deps = get_deps(context)
+    ref = context.match.group(2)
+    faq_id = resolve_faq_ref(deps.faq, ref) or (None if ref.startswith("#") else ref)
+    if faq_id:
+        deps.store.record_feedback(faq_id, helpful)
+    log.info("feedback helpful=%s faq_id=%s", helpful, faq_id)
+    # drop the feedback row so one answer gets one vote; keep the follow-up buttons
+    markup = query.message.reply_markup if query.message else None
+    if markup is not None:
+        rows = [r for r in markup.inline_keyboard
+                if not any((b.callback_data or "").startswith("fb:") for b in r)]
+        try:
+            await query.edit_message_reply_markup(reply_markup=keyboard(rows))
+        except Exception as exc:  # not essential: the vote is recorded
+            log.info("feedback buttons not removed: %s", type(exc).__name__)
+    if not helpful:
+        await send_text(context.bot, update.effective_chat.id,
+                        "Sorry that didn't help. You can browse the topics, or ask the clinic team to "
+                        "contact you.", settings=deps.settings, reply_markup=fallback_keyboard())
+
+
+async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    deps = get_deps(context)
+    ref = context.match.group(1)
+    if ref == "all":
+        text, markup = "<b>Topics</b>\nPick a topic to see its questions.", topics_markup(deps)
+    else:
+        entries = next((es for t, es in deps.faq.topics().items() if topic_ref(t) == ref), None)
+        if entries is None:
+            text, markup = "That topic is no longer available. Here are the current ones.", topics_markup(deps)
+        else:
+            text = f"<b>{esc(entries[0].topic)}</b>\nPick a question."
+            markup = keyboard([[button(e.question, f"faq:{faq_ref(e.id)}")] for e in entries]
+                              + [[button("« All topics", "top:all")]])
+    try:
+        await query.edit_message_text(text=text, reply_markup=markup)
+    except Exception as exc:  # e.g. the message is too old to edit: send a new one instead
+        log.info("topic message not edited (%s); sending a new one", type(exc).__name__)
+        await send_html(context.bot, update.effective_chat.id, text, settings=deps.settings, reply_markup=markup)
+
+
+async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The patient asked for a person: no triage needed, the request itself is the signal."""
+    query = update.callback_query
+    await query.answer()
+    deps = get_deps(context)
+    tier = EMERGENCY if context.match.group(1) == "now" else PROVIDER
+    label = "[tapped 'I need help now']" if tier == EMERGENCY else "[tapped 'Talk to the clinic']"
+    decision = deps.assistant.request_help(tier, label)
+    await escalate(deps, context, update, decision, label, source="button")

@@ -1,0 +1,181 @@
+"""Staff commands (staff chat, or a private chat with a STAFF_USER_IDS member) and the live FAQ.
+
+Anyone else who types a staff command gets exactly what an unknown command gets.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.faq import FaqError, Problem, load_faq
+from bot.store import ACKNOWLEDGED, group_unanswered
+
+from .alerts import TIER_BADGE, hhmm
+from .common import MAX_MESSAGE, Deps, clip, esc, get_deps, send_html, split_text, tg_len
+
+log = logging.getLogger(__name__)
+
+STATS_DAYS = 7
+MAX_PROBLEMS_SHOWN = 15
+
+
+async def send_staff(deps: Deps, context, chat_id: int, html_parts: list[str], sep: str = "\n") -> None:
+    """Send HTML blocks, packing them into as few messages as fit (each block must fit one)."""
+    buf = ""
+    for part in html_parts:
+        if tg_len(part) > MAX_MESSAGE:  # a single oversized block: send it as escaped plain pieces
+            part = esc(clip(part, 3000))
+        candidate = f"{buf}{sep}{part}" if buf else part
+        if tg_len(candidate) > MAX_MESSAGE:
+            await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
+            candidate = part
+        buf = candidate
+    if buf:
+        await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
+
+
+def problems_html(problems: list[Problem]) -> list[str]:
+    shown = [f"• {esc(p)}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        shown.append(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more (run <code>faqbot check</code>)")
+    return shown
+
+
+def faq_name(deps: Deps) -> str:
+    return esc(os.path.basename(str(deps.settings.faq_path)))
+
+
+def file_state(path) -> tuple[tuple[int, int] | None, str | None]:
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        return (st.st_mtime_ns, st.st_size), digest
+    except OSError:
+        return None, "missing"
+
+
+def reload_faq(deps: Deps) -> list[str]:
+    """Reload and describe the outcome for staff (HTML blocks); the last good FAQ stays on failure."""
+    signature, digest = file_state(deps.settings.faq_path)
+    deps.faq_watch.signature = signature
+    try:
+        warnings = deps.assistant.reload(deps.settings.faq_path)
+    except FaqError as exc:
+        deps.faq_watch.reported_broken = digest
+        log.warning("faq reload failed: %d problems; still serving the last good version", len(exc.problems))
+        return [f"❌ <b>{faq_name(deps)} was not loaded</b>: it has problems. I keep answering from the last "
+                f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"] + problems_html(exc.problems)
+    deps.faq_watch.reported_broken = None
+    deps.health.mark_faq_loaded()
+    out = [f"✅ <b>{faq_name(deps)} loaded</b>: {len(deps.faq.entries)} entries, "
+           f"{len(deps.faq.topics())} topics."]
+    if warnings:
+        out += ["Warnings:"] + problems_html(warnings)
+    return out
+
+
+# ---- commands ---------------------------------------------------------------------------------------
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    log.info("/reload by staff user %s", update.effective_user.id if update.effective_user else "?")
+    await send_staff(deps, context, update.effective_chat.id, reload_faq(deps))
+
+
+async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    try:
+        faq, warnings = load_faq(deps.settings.faq_path)
+    except FaqError as exc:
+        parts = [f"❌ <b>{faq_name(deps)} has {len(exc.problems)} problem(s)</b>; the bot keeps serving the "
+                 f"last good version ({len(deps.faq.entries)} entries)."] + problems_html(exc.problems)
+    else:
+        parts = [f"✅ <b>{faq_name(deps)} is valid</b>: {len(faq.entries)} entries."]
+        if warnings:
+            parts += [f"{len(warnings)} warning(s):"] + problems_html(warnings)
+    await send_staff(deps, context, update.effective_chat.id, parts)
+
+
+def stats_html(stats, days: int = STATS_DAYS) -> str:
+    tiers = " · ".join(f"{esc(t)} {n}" for t, n in sorted(stats.escalations.items())) or "none"
+    return "\n".join([
+        f"<b>📊 Last {days} days</b>",
+        f"Messages: {stats.messages}",
+        f"Answered: {stats.answered} · Suggested: {stats.suggested} · Fallback: {stats.fallback}"
+        f" · Not text: {stats.not_text}",
+        f"Answers picked from buttons: {stats.picked}",
+        f"Escalations: {sum(stats.escalations.values())} ({tiers})",
+        f"Feedback: 👍 helpful {stats.helpful} · 👎 not helpful {stats.not_helpful}",
+    ])
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    stats = deps.store.stats(time.time() - STATS_DAYS * 86400)
+    await send_html(context.bot, update.effective_chat.id, stats_html(stats), settings=deps.settings,
+                    what="staff reply")
+
+
+def unanswered_html(groups, days: int) -> list[str]:
+    if not groups:
+        return [f"No unanswered questions in the last {days} days. 🎉"]
+    out = [f"<b>❓ Unanswered questions, last {days} days</b> (most asked first). Paste a snippet into "
+           "faq.yaml and save: the bot reloads it within seconds."]
+    for n, g in enumerate(groups, 1):
+        others = f" (+{len(g.texts) - 1} similar)" if len(g.texts) > 1 else ""
+        near = (f"Nearest entry: <code>{esc(g.nearest_id)}</code> (score {g.nearest_score:.0f})"
+                if g.nearest_id else "No similar entry.")
+        out.append(f"\n<b>{n}. asked {g.count}×</b>: “{esc(clip(g.texts[0], 200))}”{others}\n{near}\n"
+                   f"<pre>{esc(g.snippet)}</pre>")
+    return out
+
+
+async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    days = deps.settings.retention_days
+    items = deps.store.unanswered(time.time() - days * 86400)
+    groups = group_unanswered(items, deps.faq)
+    await send_staff(deps, context, update.effective_chat.id, unanswered_html(groups, days))
+
+
+def open_alerts_html(alerts) -> list[str]:
+    if not alerts:
+        return ["No open alerts. ✅"]
+    out = [f"<b>Open alerts: {len(alerts)}</b>"]
+    for a in alerts:
+        who = "purged" if a.purged else esc(a.patient_name or "unknown") + (f" @{esc(a.username)}" if a.username else "")
+        state = (f"🟡 {esc(a.acked_by or '?')} is on it" if a.status == ACKNOWLEDGED else "🔴 nobody yet")
+        sent = "" if a.delivered else f" · ⚠️ not yet delivered ({a.attempts} attempts)"
+        out.append(f"#{a.id} {TIER_BADGE.get(a.tier, esc(a.tier))} · {esc(a.category)} · {who} · "
+                   f"{hhmm(a.created_at)} · {state}{sent}")
+    return out
+
+
+async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    deps = get_deps(context)
+    await send_staff(deps, context, update.effective_chat.id, open_alerts_html(deps.store.open_alerts()))
+
+
+# ---- live FAQ ---------------------------------------------------------------------------------------
+async def watch_faq(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reload faq.yaml when it changes; tell staff once per broken version what is wrong and where."""
+    deps = get_deps(context)
+    path = deps.settings.faq_path
+    signature, digest = file_state(path)
+    if signature == deps.faq_watch.signature:
+        return
+    if signature is not None and time.time() - signature[0] / 1e9 < 0.3:
+        return  # still being written; look again at the next tick
+    if signature is None and deps.faq_watch.reported_broken == digest:
+        return
+    if digest is not None and digest == deps.faq_watch.reported_broken:
+        deps.faq_watch.signature = signature  # touched, same broken content: already reported
+        return
+    log.info("faq file changed; reloading")
+    parts = reload_faq(deps)
+    await send_staff(deps, context, deps.settings.staff_chat_id, parts)

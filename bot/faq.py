@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import string
 import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Mapping
@@ -187,6 +186,8 @@ _KEY_ALIASES = {
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _STD_TAG = "tag:yaml.org,2002:"
 _NULL = _STD_TAG + "null"
+_SAFE_TAGS = {_STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "seq",
+                                      "map", "omap", "pairs", "set", "merge", "value")}
 _BAD = object()  # a value that was present but unusable (already reported)
 
 _EXAMPLE_ENTRY = ("- id: memory-why-gaps\n    question: Why can't I remember my session?\n"
@@ -266,7 +267,7 @@ class _Checker:
 
     # -- generic node readers --
     def tag_ok(self, node: Node) -> bool:
-        if node.tag and not node.tag.startswith(_STD_TAG):
+        if node.tag and node.tag not in _SAFE_TAGS:
             self.error(node, f"unexpected YAML tag '{node.tag}'.",
                        f"delete '{node.tag}' (this file never needs tags), or put the text in quotes.")
             return False
@@ -279,14 +280,8 @@ class _Checker:
         ``guesses`` collects the keys a misspelling was taken for, so that 'answers:' is reported
         once as a misspelling and not again as a missing 'answer'.
         """
-        try:
-            yaml.SafeLoader.flatten_mapping(_FLATTENER, node)  # support '<<: *defaults' merges
-        except yaml.YAMLError as exc:
-            self.error(node, f"cannot merge with '<<:' here: {getattr(exc, 'problem', exc)}.",
-                       "remove the '<<:' line and write the keys out.")
-            return
         seen: dict[str, Node] = {}
-        for knode, vnode in node.value:
+        for knode, vnode in self.merged(node):
             self.tick()
             if not isinstance(knode, ScalarNode) or knode.tag == _NULL:
                 self.error(knode, f"{where} has a key that is not a plain name.",
@@ -300,12 +295,35 @@ class _Checker:
                 continue
             if key in seen:
                 self.error(knode, f"'{key}' appears twice in {where} (lines {_line(seen[key])} and "
-                                  f"{_line(knode)}); only the last one would count.",
+                                  f"{_line(knode)}); YAML keeps only one of them.",
                            "delete one of them. If the second starts a new FAQ entry, begin it with "
                            "'- id:' (dash, space) lined up with the other entries.")
                 continue
             seen[key] = knode
             yield key, knode, vnode
+
+    def merged(self, node: MappingNode) -> list[tuple[Node, Node]]:
+        """The node's pairs with '<<: *other' merges applied (explicit keys win), without mutating it."""
+        own, merged = [], []
+        for k, v in node.value:
+            self.tick()
+            if k.tag != _STD_TAG + "merge":
+                own.append((k, v))
+            elif isinstance(v, MappingNode):
+                merged += self.merged(v)
+            elif isinstance(v, SequenceNode) and all(isinstance(m, MappingNode) for m in v.value):
+                for m in v.value:
+                    merged += self.merged(m)
+            else:
+                self.error(k, "cannot merge with '<<:' here: it needs '*name' of a group of 'key: value' "
+                              "lines.", "remove the '<<:' line and write the keys out.")
+        names = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+        for k, v in merged:
+            name = k.value if isinstance(k, ScalarNode) else None
+            if name not in names:
+                names.add(name)
+                own.append((k, v))
+        return own
 
     def unknown_key(self, knode: Node, key: str, where: str, allowed: tuple[str, ...],
                     other_levels: dict[str, str]) -> str | None:
@@ -366,7 +384,6 @@ class _Checker:
                                             "on the next lines, indented.")
 
 
-_FLATTENER = yaml.SafeLoader("")  # only its flatten_mapping() is used, never its constructor
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str, text: str) -> Problem:
@@ -403,39 +420,49 @@ def _yaml_error(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     elif "end of stream" in problem and "quoted" in context:
         fix = "a quote is opened but never closed: add the closing quote."
     elif "flow" in context:
-        fix = "a text that starts with '[' or '{' must be in quotes."
+        fix = ("inside [ ] brackets, a text with '?', ':', '#' or ',' must be in double quotes, e.g. "
+               "[\"can I drive?\", \"is it safe?\"] - or write the list with one '- ' line per item. "
+               "A text that starts with '[' or '{' must be in quotes too.")
     else:
         fix = "compare this line with a working entry above it: indentation, quotes and ': '."
     return Problem(path, line, msg, fix)
 
 
-def _check_texts_field(c: _Checker, key: str, value: str, vnode: Node) -> None:
-    """Unknown placeholders would crash str.format when the bot sends this text: catch them now."""
+_BRACE_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def _check_texts_field(c: _Checker, key: str, value: str, vnode: Node) -> bool:
+    """Unknown placeholders would crash str.format when the bot sends this text: catch them now.
+
+    Returns True when the text is fine. Each problem gets the line it is on inside a '|' block.
+    """
     base = _line(vnode) or 0
-    offset = 1 if isinstance(vnode, ScalarNode) and vnode.style in ("|", ">") else 0
+    literal_block = isinstance(vnode, ScalarNode) and vnode.style == "|"
     allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
     braces = "To show a brace itself to patients, double it: {{ or }}."
-    try:
-        parsed = list(string.Formatter().parse(value))
-    except ValueError as exc:
-        c.error(vnode, f"texts '{key}' has a lone '{{' or '}}' ({exc}).", f"{braces} Placeholders are {allowed}.")
-        return
-    pos = 0
-    for literal, fname, spec, conv in parsed:
-        pos += len(literal)
-        if fname is None:
+    ok = True
+    for m in _BRACE_RE.finditer(value):
+        tok = m.group(0)
+        if tok in ("{{", "}}"):
             continue
-        root = re.split(r"[.\[]", fname, maxsplit=1)[0]
-        line = base + offset + value[:pos].count("\n") if offset else base
-        if root in PLACEHOLDERS and (root != fname or spec or conv):
-            c.error(line or None, f"texts '{key}' has a placeholder with extras after its name.",
+        fname = m.group(1)
+        if fname in PLACEHOLDERS:
+            continue
+        line = (base + 1 + value[: m.start()].count("\n")) if literal_block else base
+        ok = False
+        if fname is None:
+            c.error(line or None, f"texts '{key}' has a lone '{tok}'.", f"{braces} Placeholders are {allowed}.")
+            continue
+        root = re.split(r"[.\[!:]", fname, maxsplit=1)[0]
+        if root in PLACEHOLDERS:
+            c.error(line or None, f"texts '{key}' has '{tok}', a placeholder with extras after its name.",
                     f"write it exactly as {{{root}}}. {braces}")
-        elif root not in PLACEHOLDERS:
-            guess = _did_you_mean(root, PLACEHOLDERS) if root else None
+        else:
+            guess = _did_you_mean(root, PLACEHOLDERS) if root.strip() else None
             hint = f" Did you mean {{{guess}}}?" if guess and guess != root else ""
-            c.error(line or None, f"texts '{key}' uses the unknown placeholder '{{{fname}}}'.{hint}",
+            c.error(line or None, f"texts '{key}' uses the unknown placeholder '{tok}'.{hint}",
                     f"use only {allowed}. {braces}")
-        pos += len(fname) + 2
+    return ok
 
 
 def _parse_clinic(c: _Checker, node: Node) -> Clinic:
@@ -474,8 +501,8 @@ def _parse_texts(c: _Checker, node: Node) -> dict[str, tuple[str, Node]]:
             c.error(v, f"texts '{key}' is empty.", "write the text, or delete the line to use the "
                                                   "built-in text.")
             continue
-        _check_texts_field(c, key, t.strip(), v)
-        out[key] = (t.strip(), v)
+        if _check_texts_field(c, key, t.strip(), v):
+            out[key] = (t.strip(), v)
     return out
 
 
@@ -722,7 +749,10 @@ def _build(c: _Checker, root: Node) -> Faq | None:
     for key, (t, tn) in texts.items():
         try:
             rendered = tmp.render(t)
-        except Exception:  # noqa: BLE001 - already reported by _check_texts_field
+        except Exception as exc:  # noqa: BLE001 - the brace scan should have caught it; be sure
+            c.error(tn, f"texts '{key}' cannot be filled in ({type(exc).__name__}: {exc}).",
+                    "use only the placeholders {clinic_name}, {contact}, {crisis_line}, "
+                    "{emergency_number}; double any other brace: {{ or }}.")
             continue
         if _utf16_len(rendered) > TELEGRAM_LIMIT:
             c.error(tn, f"texts '{key}' is {_utf16_len(rendered):,} characters once filled in; "

@@ -57,14 +57,18 @@ class MatchResult:
 # --- scoring constants (why each value: see benchmarks/README.md) ------------------------------
 SYNONYM_CREDIT = 0.85  # a synonym match is worth this share of the word itself
 TYPO_CREDIT = 0.8  # a typo-corrected word, likewise
-ANSWER_CREDIT = 0.0  # a message word found only in the entry's answer text
+ANSWER_CREDIT = 0.3  # a message word found only in the entry's answer text
 STOP_FACTOR = 0.15  # weight of "is / it / my" relative to their IDF
 QUESTION_FACTOR = 0.5  # weight of "why / how / can"
 UNKNOWN_FACTOR = 0.7  # a word the FAQ never uses, relative to the rarest FAQ word
 QUERY_SHARE = 0.95  # exponent of "how much of the message is explained" in a phrasing's score
-ENTRY_SHARE = 0.0  # share of the whole-entry coverage in an entry's score
-FUZZ_SHARE = 0.0  # share of rapidfuzz token_set_ratio (on the top entries) in the final score
+ENTRY_SHARE = 0.3  # share of the whole-entry coverage in an entry's score
+FUZZ_SHARE = 0.15  # share of rapidfuzz token_set_ratio (on the top entries) in the final score
 RERANK_TOP = 8  # entries re-scored with rapidfuzz
+FUZZ_SCORER = fuzz.token_set_ratio
+IDF_POWER = 1.0
+KEEP_PHRASE_WORDS = True
+ANSWER_SHARE = 0.0  # share of the answer text's coverage of the message
 
 
 class _Lexicon:
@@ -107,6 +111,8 @@ class _Lexicon:
                 k = len(st)
                 if tuple(stems[i:i + k]) == st:
                     out.append(name)
+                    if KEEP_PHRASE_WORDS:
+                        out.extend(w for w in st if w not in tx.STOP_STEMS)
                     i += k
                     break
             else:
@@ -187,7 +193,7 @@ class Matcher:
     # ---- weights ------------------------------------------------------------------------------
     def _idf(self, df: int) -> float:
         n = self.n_entries
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) ** IDF_POWER
 
     def _weight(self, term: str) -> float:
         w = self._df_cache.get(term)
@@ -273,6 +279,7 @@ class Matcher:
             return {}
         acc_v: dict[int, float] = {}
         acc_e: dict[int, float] = {}
+        acc_a: dict[int, float] = {}
         stops = []
         for q in qterms:
             if q.stop:
@@ -293,17 +300,31 @@ class Matcher:
                 e = self.var_entry[v]
                 if ent.get(e, 0.0) < c:
                     ent[e] = c
-            a_credit = ANSWER_CREDIT * max(c for _, c in q.alts)
-            for t, _ in q.alts:
-                for e in self.answer_postings.get(t, ()):
-                    if ent.get(e, 0.0) < a_credit:
-                        ent[e] = a_credit
-            for g in q.groups:
-                for e in self.answer_group_postings.get(g, ()):
-                    if ent.get(e, 0.0) < a_credit * SYNONYM_CREDIT:
-                        ent[e] = a_credit * SYNONYM_CREDIT
+            if not hits and ANSWER_CREDIT:
+                # a word no question or alternate uses ("bdnf", a drug name): the answers may know it
+                a_ents: set[int] = set()
+                for t, _ in q.alts:
+                    a_ents |= self.answer_postings.get(t, set())
+                for g in q.groups:
+                    a_ents |= self.answer_group_postings.get(g, set())
+                if a_ents:
+                    c = ANSWER_CREDIT * max(c for _, c in q.alts) * self._idf(len(a_ents)) / self._max_idf
+                    for e in a_ents:
+                        ent[e] = c
             for e, c in ent.items():
                 acc_e[e] = acc_e.get(e, 0.0) + q.weight * c
+            if ANSWER_SHARE:
+                a_hit: dict[int, float] = {}
+                for g in q.groups:
+                    for e in self.answer_group_postings.get(g, ()):
+                        a_hit[e] = q.group_credit
+                for t, c in q.alts:
+                    for e in self.answer_postings.get(t, ()):
+                        a_hit[e] = c
+                for e, c in a_hit.items():
+                    acc_a[e] = acc_a.get(e, 0.0) + q.weight * c
+        for e in acc_a:
+            acc_e.setdefault(e, 0.0)
         if not acc_e:
             return {}
         for q in stops:  # cheap: only documents the content words already reached
@@ -320,17 +341,22 @@ class Matcher:
             e = self.var_entry[v]
             if s > best_v.get(e, 0.0):
                 best_v[e] = s
-        scores = {e: (1.0 - ENTRY_SHARE) * best_v.get(e, 0.0) + ENTRY_SHARE * min(1.0, a / wq)
+        core = 1.0 - ANSWER_SHARE
+        scores = {e: core * ((1.0 - ENTRY_SHARE) * best_v.get(e, 0.0) + ENTRY_SHARE * min(1.0, a / wq))
+                  + ANSWER_SHARE * min(1.0, acc_a.get(e, 0.0) / wq)
                   for e, a in acc_e.items()}
+        fz: dict[int, float] = {}
         if FUZZ_SHARE and qnorm:
             top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
             for e in top:
-                f = max(fuzz.token_set_ratio(qnorm, self.var_norm[v]) for v in self.entry_vars[e]) \
+                f = max(FUZZ_SCORER(qnorm, self.var_norm[v]) for v in self.entry_vars[e]) \
                     if self.entry_vars[e] else 0.0
+                fz[e] = f
                 scores[e] = (1.0 - FUZZ_SHARE) * scores[e] + FUZZ_SHARE * f / 100.0
             for e in scores:
                 if e not in top:
                     scores[e] *= (1.0 - FUZZ_SHARE)
+        self._last = (best_v, {e: a / wq for e, a in acc_e.items()}, fz)
         return scores
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:

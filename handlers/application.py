@@ -66,6 +66,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 def build_application(settings: Settings) -> Application:
     """Raises bot.faq.FaqError when the FAQ cannot be loaded (the CLI reports it)."""
+    # httpx logs every request URL, token included, at INFO. Entry points set it to WARNING;
+    # this is the safety net for any other way of starting the bot (a script, a notebook).
+    if logging.getLogger("httpx").level == logging.NOTSET:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     assistant, warnings = Assistant.from_path(settings.faq_path)
     for w in warnings:
         log.warning("faq: %s", w)

@@ -620,8 +620,19 @@ class FakeBotAPI:
         bot_name: str = "Clinic FAQ (test)",
         known_chats: Iterable[int] | None = None,
         strict_html: bool = True,
+        rate_limits: str | None = None,
         host: str = "127.0.0.1",
     ) -> None:
+        """``rate_limits``: None ignores Telegram's flood limits; "count" counts the sends that
+        break them in :attr:`rate_limit_hits`; "enforce" also answers those with 429. The limits
+        modelled are the documented ones PTB's AIORateLimiter uses: 30 messages per second
+        overall, 20 per minute into one group."""
+        if rate_limits not in (None, "count", "enforce"):
+            raise ValueError("rate_limits must be None, 'count' or 'enforce'")
+        self.rate_limits = rate_limits
+        self.rate_limit_hits = 0
+        self._send_times: list[float] = []
+        self._group_send_times: dict[int, list[float]] = {}
         self.token = token
         self.host = host
         self.strict_html = strict_html
@@ -761,8 +772,13 @@ class FakeBotAPI:
         return msg
 
     def send_text(self, user: FakeUser, text: str, chat: int | None = None,
-                  reply_to: dict | None = None) -> _Delivered:
-        """A text message as a Telegram client sends it (a leading /command gets its entity)."""
+                  reply_to: dict | None = None, *, raw: bool = False) -> _Delivered:
+        """A text message as Telegram delivers it: trimmed, never empty (ValueError: no client
+        can send one), a leading /command with its entity. ``raw=True`` delivers ``text`` as is."""
+        if not raw:
+            text = text.strip()
+            if not text:
+                raise ValueError("Telegram does not deliver an empty or whitespace-only message")
         content: dict[str, Any] = {"text": text}
         m = re.match(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", text)
         if m:
@@ -989,6 +1005,7 @@ class FakeBotAPI:
             params_out = {"retry_after": fault.retry_after} if fault.status == 429 else None
             return await self._finish(call, _ApiError(fault.status, desc, params_out))
         try:
+            self._rate_check(method, chat_id)
             result = self._dispatch(method, params, call)
         except _ApiError as exc:
             return await self._finish(call, exc)
@@ -997,6 +1014,29 @@ class FakeBotAPI:
             self.sent.append(call)
             return await self._drop(request, call, "response lost after delivery")
         return await self._finish(call, result)
+
+    _SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage",
+                        "copyMessage"})
+
+    def _rate_check(self, method: str, chat_id: Any) -> None:
+        if self.rate_limits is None or method not in self._SENDS:
+            return
+        now = time.monotonic()
+        recent = [t for t in self._send_times if now - t < 1.0]
+        over = len(recent) >= 30
+        group = None
+        if isinstance(chat_id, int) and chat_id < 0:
+            group = [t for t in self._group_send_times.get(chat_id, []) if now - t < 60.0]
+            over = over or len(group) >= 20
+        if over:
+            self.rate_limit_hits += 1
+            if self.rate_limits == "enforce":
+                raise _ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        recent.append(now)
+        self._send_times = recent
+        if group is not None:
+            group.append(now)
+            self._group_send_times[chat_id] = group
 
     def _new_call(self, method: str, params: dict) -> Call:
         text = params.get("text", params.get("caption"))

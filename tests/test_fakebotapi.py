@@ -364,3 +364,34 @@ async def test_subprocess_bot_reaches_the_server_through_telegram_api_url(server
         proc.kill()
         _, err = await proc.communicate()
     assert TOKEN.encode() not in err
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_telegram_never_delivers_an_empty_message(text):
+    srv = FakeBotAPI(token=TOKEN)
+    with pytest.raises(ValueError, match="empty"):
+        srv.send_text(srv.user(1, "Pat"), text)
+    assert srv.pending_updates == 0
+
+
+def test_user_text_arrives_trimmed_unless_raw():
+    srv = FakeBotAPI(token=TOKEN)
+    pat = srv.user(1, "Pat")
+    assert srv.send_text(pat, "  hello \n")["text"] == "hello"
+    assert srv.send_text(pat, " x ", raw=True)["text"] == " x "
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_enforced_rate_limits_answer_429_past_20_a_minute_into_a_group(bot):
+    srv = FakeBotAPI(token=TOKEN, rate_limits="enforce")
+    await srv.start()
+    try:
+        async with Bot(TOKEN, base_url=srv.base_url) as b:
+            for _ in range(20):
+                await b.send_message(STAFF_CHAT, "alert")
+            with pytest.raises(RetryAfter):
+                await b.send_message(STAFF_CHAT, "alert")
+            await b.send_message(PATIENT_ID, "private chats have their own budget")
+        assert srv.rate_limit_hits == 1
+    finally:
+        await srv.stop()

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from . import text as tx
 from .faq import Faq
@@ -63,12 +64,22 @@ QUESTION_FACTOR = 0.5  # weight of "why / how / can"
 UNKNOWN_FACTOR = 0.7  # a word the FAQ never uses, relative to the rarest FAQ word
 QUERY_SHARE = 0.95  # exponent of "how much of the message is explained" in a phrasing's score
 ENTRY_SHARE = 0.3  # share of the whole-entry coverage in an entry's score
-FUZZ_SHARE = 0.15  # share of rapidfuzz token_set_ratio (on the top entries) in the final score
+FUZZ_SHARE = 0.1  # share of rapidfuzz token_set_ratio (on the top entries) in the final score
 RERANK_TOP = 8  # entries re-scored with rapidfuzz
-FUZZ_SCORER = fuzz.token_set_ratio
+FUZZ_SCORER = fuzz.token_sort_ratio
 IDF_POWER = 1.0
-KEEP_PHRASE_WORDS = True
+WQ_FLOOR = 1.0
+FUZZ_FORM = 'words'
+KEEP_PHRASE_WORDS = 'doc'
 ANSWER_SHARE = 0.0  # share of the answer text's coverage of the message
+
+
+def _fuzz_form(ws: list[str]) -> str:
+    if FUZZ_FORM == "content":
+        ws = [w for w in ws if tx.stem(w) not in tx.STOP_STEMS] or ws
+    elif FUZZ_FORM == "stems":
+        ws = [tx.stem(w) for w in ws if tx.stem(w) not in tx.STOP_STEMS] or ws
+    return " ".join(ws)
 
 
 class _Lexicon:
@@ -102,7 +113,7 @@ class _Lexicon:
             return frozenset(self.phrase_groups.get(term, ()))
         return frozenset(self.single.get(term, ()))
 
-    def terms(self, stems: list[str]) -> list[str]:
+    def terms(self, stems: list[str], keep_words: bool = False) -> list[str]:
         """Stems with multi-word synonym phrases replaced by one phrase term."""
         out: list[str] = []
         i, n = 0, len(stems)
@@ -111,7 +122,7 @@ class _Lexicon:
                 k = len(st)
                 if tuple(stems[i:i + k]) == st:
                     out.append(name)
-                    if KEEP_PHRASE_WORDS:
+                    if keep_words:
                         out.extend(w for w in st if w not in tx.STOP_STEMS)
                     i += k
                     break
@@ -132,10 +143,10 @@ class _QueryTerm:
 
 
 class Matcher:
-    ANSWER_AT = 55.0  # the best entry must reach this to be answered outright ...
-    ANSWER_MARGIN = 8.0  # ... and lead the runner-up by this much
-    SUGGEST_AT = 35.0  # below this nothing fits: fallback
-    SUGGEST_WITHIN = 20.0  # "did you mean" lists entries within this of the best
+    ANSWER_AT = 38.0  # the best entry must reach this to be answered outright ...
+    ANSWER_MARGIN = 14.0  # ... and lead the runner-up by this much
+    SUGGEST_AT = 28.0  # below this nothing fits: fallback
+    SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
     def __init__(self, faq: Faq):
         self.faq = faq
@@ -159,13 +170,13 @@ class Matcher:
         for ei, e in enumerate(faq.entries):
             for phrasing in (e.question, *e.alternates):
                 ws = tx.words(phrasing)
-                norm = " ".join(ws)
+                norm = _fuzz_form(ws)
                 if not ws or (ei, norm) in seen:
                     continue
                 seen.add((ei, norm))
                 for w in ws:
                     self.surface.setdefault(w, tx.stem(w))
-                terms = frozenset(self.lex.terms([tx.stem(w) for w in ws]))
+                terms = frozenset(self.lex.terms([tx.stem(w) for w in ws], KEEP_PHRASE_WORDS in ('doc', 'both')))
                 groups = frozenset(g for t in terms for g in self.lex.groups(t))
                 vi = len(self.var_entry)
                 self.var_entry.append(ei)
@@ -186,7 +197,10 @@ class Matcher:
                     self.answer_group_postings.setdefault(g, set()).add(ei)
         self._df_cache: dict[str, float] = {}
         self._typo_cache: dict[str, str | None] = {}
-        self._surface_words = list(self.surface)
+        self._surface_by_initial: dict[str, list[str]] = {}
+        for w in self.surface:
+            if len(w) >= 4:
+                self._surface_by_initial.setdefault(w[0], []).append(w)
         self._max_idf = self._idf(1) if self.n_entries else 1.0
         self.var_weight = [sum(self._weight(t) for t in terms) or 1.0 for terms in self.var_terms]
 
@@ -224,10 +238,12 @@ class Matcher:
             return self._typo_cache[word]
         found = None
         n = len(word)
-        if n >= 4 and not word.isdigit():
-            cutoff = 88.0 if n <= 4 else 80.0 if n <= 6 else 77.0
-            best = process.extractOne(word, self._surface_words, scorer=fuzz.ratio,
-                                      score_cutoff=cutoff)
+        if n >= 6 and not word.isdigit():
+            # One edit (two for long words), first letter kept: "memroy", "usualy", "diffrence".
+            # Stricter than it could be because a real word the FAQ never uses ("letter",
+            # "weather") must not be "corrected" into one it does ("better", "water").
+            best = process.extractOne(word, self._surface_by_initial.get(word[0], ()),
+                                      scorer=OSA.distance, score_cutoff=1 if n < 9 else 2)
             if best is not None:
                 found = self.surface[best[0]]
             else:  # run-together words: "brainfog", "nightbefore"
@@ -258,7 +274,7 @@ class Matcher:
                 for f in fixed.split():
                     stems.append(f)
                     credit_of[f] = min(credit_of.get(f, 1.0), TYPO_CREDIT)
-        terms = self.lex.terms(stems)
+        terms = self.lex.terms(stems, KEEP_PHRASE_WORDS in ('query', 'both'))
         out: list[_QueryTerm] = []
         seen: set[str] = set()
         for t in terms:
@@ -269,7 +285,7 @@ class Matcher:
             groups = self.lex.groups(t)
             stop = t in tx.STOP_STEMS or (len(t) == 1 and not groups)
             out.append(_QueryTerm(t, self._weight(t), ((t, c),), groups, c * SYNONYM_CREDIT, stop))
-        return out, " ".join(ws)
+        return out, _fuzz_form(ws)
 
     # ---- scoring --------------------------------------------------------------------------------
     def _scores(self, message: str) -> dict[int, float]:
@@ -277,6 +293,8 @@ class Matcher:
         wq = sum(q.weight for q in qterms)
         if not qterms or wq <= 0:
             return {}
+        # "thank you so much" is all small words: matching two of them is not 100% of a question
+        wq = max(wq, WQ_FLOOR * self._max_idf)
         acc_v: dict[int, float] = {}
         acc_e: dict[int, float] = {}
         acc_a: dict[int, float] = {}

@@ -68,7 +68,7 @@ FUZZ_SHARE = 0.1  # share of rapidfuzz token_set_ratio (on the top entries) in t
 RERANK_TOP = 8  # entries re-scored with rapidfuzz
 FUZZ_SCORER = fuzz.token_sort_ratio
 IDF_POWER = 1.0
-WQ_FLOOR = 1.0
+WQ_FLOOR = 0.6
 FUZZ_FORM = 'words'
 KEEP_PHRASE_WORDS = 'doc'
 ANSWER_SHARE = 0.0  # share of the answer text's coverage of the message
@@ -299,6 +299,7 @@ class Matcher:
         acc_e: dict[int, float] = {}
         acc_a: dict[int, float] = {}
         stops = []
+        content_hit = False  # "thank you so much" meets the FAQ only in small words: no match
         for q in qterms:
             if q.stop:
                 stops.append(q)
@@ -331,6 +332,8 @@ class Matcher:
                         ent[e] = c
             for e, c in ent.items():
                 acc_e[e] = acc_e.get(e, 0.0) + q.weight * c
+            if ent and q.term not in tx.QUESTION_STEMS:
+                content_hit = True
             if ANSWER_SHARE:
                 a_hit: dict[int, float] = {}
                 for g in q.groups:
@@ -343,7 +346,7 @@ class Matcher:
                     acc_a[e] = acc_a.get(e, 0.0) + q.weight * c
         for e in acc_a:
             acc_e.setdefault(e, 0.0)
-        if not acc_e:
+        if not acc_e or not content_hit:
             return {}
         for q in stops:  # cheap: only documents the content words already reached
             for v in acc_v:

@@ -1,0 +1,215 @@
+"""The FAQ matcher against the real faq.yaml: what patients type must reach the right entry, and
+what the FAQ does not cover must not get a confident answer."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import text as tx
+from bot.faq import load_faq, parse_faq
+from bot.matching import Candidate, Matcher, MatchResult
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def faq():
+    return load_faq(ROOT / "faq.yaml")[0]
+
+
+@pytest.fixture(scope="module")
+def matcher(faq):
+    return Matcher(faq)
+
+
+# ---- text normalisation -----------------------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("Why can\u2019t I remember?", ["why", "can", "not", "i", "remember"]),
+    ("why cant i remember", ["why", "can", "not", "i", "remember"]),
+    ("I dont know", ["i", "do", "not", "know"]),
+    ("it's OK, isn't it", ["it", "okay", "is", "not", "it"]),
+    ("Caf\u00e9 na\u00efve", ["cafe", "naive"]),
+    ("k-hole", ["k", "hole"]),
+    ("covid19 b12", ["covid", "19", "b", "12"]),
+    ("remeber my memmory", ["remember", "my", "memory"]),
+    ("   ", []),
+])
+def test_words_fold_case_quotes_accents_contractions_and_misspellings(raw, expected):
+    assert tx.words(raw) == expected
+
+
+@pytest.mark.parametrize("a, b", [
+    ("remembering", "remembered"), ("infusions", "infusion"), ("drove", "drive"),
+    ("forgot", "forget"), ("memories", "memory"),
+])
+def test_stems_join_word_forms(a, b):
+    assert tx.stem(a) == tx.stem(b)
+
+
+# ---- the real FAQ -------------------------------------------------------------------------------
+def _variants():
+    faq = load_faq(ROOT / "faq.yaml")[0]
+    return [(e.id, v) for e in faq.entries for v in (e.question, *e.alternates)]
+
+
+@pytest.mark.parametrize("entry_id, phrasing", _variants())
+def test_every_question_and_alternate_ranks_its_own_entry_first(matcher, entry_id, phrasing):
+    assert matcher.rank(phrasing, 1)[0].id == entry_id
+
+
+# Written for these tests, not taken from dev.jsonl: how patients ask, answered outright.
+@pytest.mark.parametrize("message, entry_id", [
+    ("why can't I remember anything from my infusion?", "memory-why-gaps"),
+    ("will ketamine damage my memory permanently", "memory-permanent"),
+    ("does the treatment still work if i don't remember it", "memory-not-needed"),
+    ("how can i remember more of my sessions", "memory-improve"),
+    ("is ketamine bad for your bladder", "safety-bladder"),
+    ("can i get addicted to ketamine", "safety-dependence"),
+    ("can i drive home after my infusion", "safety-driving"),
+    ("is it ok to drink wine after treatment", "safety-alcohol"),
+    ("can i take my antidepressants with ketamine", "safety-medications"),
+    ("how long does the brain fog last", "brain-fog-duration"),
+    ("what does a ketamine session feel like", "session-what-it-feels-like"),
+    ("can my husband come with me", "session-support-person"),
+    ("should i eat before my session", "session-eating"),
+    ("what is integration therapy", "therapy-integration"),
+    ("can ketamine help with ptsd", "therapy-trauma"),
+    ("how should i prepare for my appointment", "session-preparation"),
+    ("what is a k-hole", "session-what-it-feels-like"),
+])
+def test_patient_questions_are_answered_with_the_right_entry(matcher, message, entry_id):
+    result = matcher.match(message)
+    assert (result.kind, result.best.id) == ("answer", entry_id)
+
+
+@pytest.mark.parametrize("message, entry_id", [
+    ("why cant i remeber my sesion", "memory-why-gaps"),
+    ("is the memroy loss permanant", "memory-permanent"),
+    ("can i drive aftr my infusoin", "safety-driving"),
+    ("is ketamine addictve", "safety-dependence"),
+    ("how long dos the brian fog last", "brain-fog-duration"),
+    ("WHY CAN\u2019T I REMEMBER MY SESSION???", "memory-why-gaps"),
+])
+def test_typos_case_and_curly_quotes_still_find_the_entry(matcher, message, entry_id):
+    assert matcher.rank(message, 1)[0].id == entry_id
+
+
+@pytest.mark.parametrize("message", [
+    "what is the capital of france",
+    "hello",
+    "thank you so much",
+    "asdfghjkl qwerty",
+    "can you recommend a good pizza place",
+    "",
+    "\U0001f600\U0001f600",
+])
+def test_out_of_scope_messages_fall_back(matcher, message):
+    assert matcher.match(message).kind == "fallback"
+
+
+@pytest.mark.parametrize("message", ["memory", "ketamine and memory", "my memory and the session"])
+def test_vague_messages_suggest_two_or_three_entries(matcher, message):
+    result = matcher.match(message)
+    assert result.kind == "suggest"
+    assert 2 <= len(result.suggested) <= 3
+    assert list(result.suggested) == list(result.candidates[:len(result.suggested)])
+
+
+def test_rank_returns_at_most_limit_unique_candidates_best_first(matcher):
+    cands = matcher.rank("is it normal to forget my session and feel foggy", 4)
+    assert 1 <= len(cands) <= 4
+    assert len({c.id for c in cands}) == len(cands)
+    assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
+    assert all(isinstance(c, Candidate) and 0 <= c.score <= 100 for c in cands)
+
+
+def test_a_5000_character_message_is_matched_without_error(matcher):
+    result = matcher.match("why can't I remember my session " * 160)
+    assert isinstance(result, MatchResult) and result.best.id == "memory-why-gaps"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gives_a_valid_result(matcher, message):
+    result = matcher.match(message)
+    assert result.kind in ("answer", "suggest", "fallback")
+    assert len(result.candidates) <= 5
+    assert all(0 <= c.score <= 100 for c in result.candidates)
+    if result.kind == "suggest":
+        assert 2 <= len(result.suggested) <= 3 or len(result.candidates) == 1
+
+
+# ---- the clinic's synonyms extend the built-in vocabulary --------------------------------------
+FAQ_WITH_CLINIC_WORDS = """
+{synonyms}
+faqs:
+  - id: troche-food
+    question: Can I eat before taking my troche?
+    alternates: [is food ok before the troche, should i fast before my troche]
+    answer: Please have no food for four hours before.
+  - id: parking
+    question: Where do I park?
+    alternates: [is there parking, where can i leave my car]
+    answer: Use the lot behind the building.
+"""
+
+
+@pytest.mark.parametrize("synonyms, expected", [
+    ("synonyms:\n  - [troche, zorblax pastille]", "troche-food"),
+    ("", None),
+])
+def test_faq_synonyms_teach_the_matcher_clinic_words(synonyms, expected):
+    faq, _ = parse_faq(FAQ_WITH_CLINIC_WORDS.format(synonyms=synonyms), "<test>")
+    result = Matcher(faq).match("can i eat before my zorblax pastille")
+    if expected:
+        assert result.best.id == expected
+        assert result.best.score > Matcher(faq).match("can i eat before my pastille").best.score
+    else:  # without the group the made-up word means nothing; only "eat before" is left
+        assert result.kind != "answer" or result.best.score < 80
+
+
+def test_built_in_vocabulary_links_patient_words_to_faq_words():
+    faq, _ = parse_faq(FAQ_WITH_CLINIC_WORDS.format(synonyms=""), "<test>")
+    # "lozenge" never appears in this FAQ; the built-in vocabulary knows it is a troche
+    assert Matcher(faq).rank("can i eat before my lozenge", 1)[0].id == "troche-food"
+
+
+# ---- quality gates on the labelled sets (figures, not timing) ----------------------------------
+def _quality(faq_path: Path, data_path: Path) -> dict:
+    faq = load_faq(faq_path)[0]
+    m = Matcher(faq)
+    rows = [json.loads(line) for line in data_path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    n_in = sum(1 for r in rows if r["id"])
+    top1 = right = wrong = 0
+    for r in rows:
+        res = m.match(r["text"])
+        if r["id"] and res.best and res.best.id == r["id"]:
+            top1 += 1
+        if res.kind == "answer":
+            if res.best.id == r["id"]:
+                right += 1
+            else:
+                wrong += 1
+    return dict(top1=top1 / n_in, right=right / n_in, wrong=wrong / len(rows))
+
+
+def test_dev_set_quality_floor():
+    """Regression gate at the level reached (see benchmarks/README.md); the issue's targets are
+    top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this guards what we have."""
+    q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
+    assert q["top1"] >= 0.83, q
+    assert q["right"] >= 0.50, q
+    assert q["wrong"] <= 0.03, q
+
+
+def test_other_clinic_quality_floor():
+    """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress."""
+    q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
+    assert q["top1"] >= 0.70, q
+    assert q["wrong"] <= 0.08, q

@@ -24,7 +24,7 @@ PROVIDER_TEXTS = ["there is blood in my pee since the session", "I have blood in
                   "it burns when I pee and there is blood in my urine"]
 OUT_OF_SCOPE = ["How much does parking cost near the clinic on weekends?",
                 "Do you validate parking tickets for the garage?",
-                "what is the wifi password in the waiting room"]
+                "is there a vending machine in the lobby", "what time does the pharmacy close"]
 
 
 def pick(assistant, kind, texts, tier=None):
@@ -340,7 +340,7 @@ async def test_edited_message_that_adds_a_red_flag_alerts_staff(app, api, assist
     assert text in alert.plain_text
 
 
-@pytest.mark.parametrize("text", ["😀😀😀", "👍", "?!...", "   "])
+@pytest.mark.parametrize("text", ["😀😀😀", "👍", "?!...", "🙏 🙏"])
 async def test_emoji_or_symbols_only_get_one_clear_reply(app, api, assistant, settings, text):
     mark = api.mark()
     api.send_text(api.user(PATIENT, "Ann"), text)

@@ -593,7 +593,7 @@ def _parse_entry(c: _Checker, node: Node, index: int, ids: dict[str, Node]) -> d
         suggestion = _slug(q) if isinstance(q, str) and _slug(q) else "some-short-name"
         c.error(node, f"{label} has no 'id'." if eid is None else f"{label} has an empty 'id'.",
                 f"add a line 'id: {suggestion}' (letters, digits, - and _; it must never change later).")
-    elif eid is not _BAD:
+    elif isinstance(eid, str):
         label = f"entry '{eid}'"
         if not _ID_RE.match(eid) or len(eid) > MAX_ID_CHARS:
             why = (f"is {len(eid)} characters long (at most {MAX_ID_CHARS})" if _ID_RE.match(eid)

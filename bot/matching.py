@@ -69,6 +69,9 @@ RERANK_TOP = 8  # entries re-scored with rapidfuzz
 FUZZ_SCORER = fuzz.token_sort_ratio
 IDF_POWER = 1.0
 WQ_FLOOR = 0.6
+DF_WITH_ANSWERS = 1.0
+COORD = 0.3
+PREFIX_MATCH = False
 FUZZ_FORM = 'words'
 KEEP_PHRASE_WORDS = 'doc'
 ANSWER_SHARE = 0.0  # share of the answer text's coverage of the message
@@ -167,6 +170,7 @@ class Matcher:
         self.group_entries: dict[int, set[int]] = {}
         self.surface: dict[str, str] = dict(self.lex.surface)
         seen: set[tuple[int, str]] = set()
+        faq_words: set[str] = set()
         for ei, e in enumerate(faq.entries):
             for phrasing in (e.question, *e.alternates):
                 ws = tx.words(phrasing)
@@ -176,6 +180,7 @@ class Matcher:
                 seen.add((ei, norm))
                 for w in ws:
                     self.surface.setdefault(w, tx.stem(w))
+                    faq_words.add(w)
                 terms = frozenset(self.lex.terms([tx.stem(w) for w in ws], KEEP_PHRASE_WORDS in ('doc', 'both')))
                 groups = frozenset(g for t in terms for g in self.lex.groups(t))
                 vi = len(self.var_entry)
@@ -198,6 +203,7 @@ class Matcher:
         self._df_cache: dict[str, float] = {}
         self._typo_cache: dict[str, str | None] = {}
         self._surface_by_initial: dict[str, list[str]] = {}
+        self._faq_words = faq_words
         for w in self.surface:
             if len(w) >= 4:
                 self._surface_by_initial.setdefault(w[0], []).append(w)
@@ -217,7 +223,13 @@ class Matcher:
         for g in self.lex.groups(term):
             ents |= self.group_entries.get(g, set())
         if ents:
-            w = self._idf(len(ents))
+            if DF_WITH_ANSWERS:
+                a = set(self.answer_postings.get(term, ()))
+                for g in self.lex.groups(term):
+                    a |= self.answer_group_postings.get(g, set())
+                w = (1 - DF_WITH_ANSWERS) * self._idf(len(ents)) + DF_WITH_ANSWERS * self._idf(len(ents | a))
+            else:
+                w = self._idf(len(ents))
         else:
             w = self._max_idf * UNKNOWN_FACTOR
         if term in tx.STOP_STEMS or (len(term) == 1 and not self.lex.groups(term)):
@@ -238,15 +250,19 @@ class Matcher:
             return self._typo_cache[word]
         found = None
         n = len(word)
-        if n >= 6 and not word.isdigit():
+        if n >= 5 and not word.isdigit():
             # One edit (two for long words), first letter kept: "memroy", "usualy", "diffrence".
             # Stricter than it could be because a real word the FAQ never uses ("letter",
             # "weather") must not be "corrected" into one it does ("better", "water").
             best = process.extractOne(word, self._surface_by_initial.get(word[0], ()),
-                                      scorer=OSA.distance, score_cutoff=1 if n < 9 else 2)
+                                      scorer=OSA.distance, score_cutoff=0 if n < 6 else 1 if n < 9 else 2)
             if best is not None:
                 found = self.surface[best[0]]
-            else:  # run-together words: "brainfog", "nightbefore"
+            elif PREFIX_MATCH:  # a clipped word: "corona" for "coronavirus", "meds" is not here
+                longer = [w for w in self._surface_by_initial.get(word[0], ()) if w.startswith(word)]
+                if longer:
+                    found = self.surface[min(longer, key=len)]
+            if found is None:  # run-together words: "brainfog", "nightbefore"
                 for i in range(3, n - 2):
                     a, b = word[:i], word[i:]
                     if a in self.surface and b in self.surface:
@@ -258,8 +274,23 @@ class Matcher:
         return found
 
     # ---- query analysis -------------------------------------------------------------------------
+    def _join_compounds(self, ws: list[str]) -> list[str]:
+        """'after care' -> 'aftercare', 'ear plugs' -> 'earplugs' when the FAQ writes them as one."""
+        if len(ws) < 2:
+            return ws
+        out: list[str] = []
+        i = 0
+        while i < len(ws):
+            if i + 1 < len(ws) and (ws[i] + ws[i + 1]) in self._faq_words:
+                out.append(ws[i] + ws[i + 1])
+                i += 2
+            else:
+                out.append(ws[i])
+                i += 1
+        return out
+
     def _analyse(self, message: str) -> tuple[list[_QueryTerm], str]:
-        ws = tx.words(message)
+        ws = self._join_compounds(tx.words(message))
         stems: list[str] = []
         credit_of: dict[str, float] = {}
         for w in ws:
@@ -299,6 +330,9 @@ class Matcher:
         acc_e: dict[int, float] = {}
         acc_a: dict[int, float] = {}
         stops = []
+        cnt_v: dict[int, int] = {}
+        cnt_e: dict[int, int] = {}
+        n_content = 0
         content_hit = False  # "thank you so much" meets the FAQ only in small words: no match
         for q in qterms:
             if q.stop:
@@ -314,8 +348,10 @@ class Matcher:
                     if hits.get(v, 0.0) < q.group_credit:
                         hits[v] = q.group_credit
             ent: dict[int, float] = {}
+            n_content += 1
             for v, c in hits.items():
                 acc_v[v] = acc_v.get(v, 0.0) + q.weight * c
+                cnt_v[v] = cnt_v.get(v, 0) + 1
                 e = self.var_entry[v]
                 if ent.get(e, 0.0) < c:
                     ent[e] = c
@@ -332,6 +368,7 @@ class Matcher:
                         ent[e] = c
             for e, c in ent.items():
                 acc_e[e] = acc_e.get(e, 0.0) + q.weight * c
+                cnt_e[e] = cnt_e.get(e, 0) + 1
             if ent and q.term not in tx.QUESTION_STEMS:
                 content_hit = True
             if ANSWER_SHARE:
@@ -359,11 +396,14 @@ class Matcher:
             qcov = min(1.0, a / wq)
             vcov = min(1.0, a / self.var_weight[v])
             s = qcov ** QUERY_SHARE * vcov ** (1.0 - QUERY_SHARE)
+            if COORD:
+                s *= (cnt_v.get(v, 0) / n_content) ** COORD
             e = self.var_entry[v]
             if s > best_v.get(e, 0.0):
                 best_v[e] = s
         core = 1.0 - ANSWER_SHARE
-        scores = {e: core * ((1.0 - ENTRY_SHARE) * best_v.get(e, 0.0) + ENTRY_SHARE * min(1.0, a / wq))
+        scores = {e: core * ((1.0 - ENTRY_SHARE) * best_v.get(e, 0.0) + ENTRY_SHARE * min(1.0, a / wq)
+                             * ((cnt_e.get(e, 0) / n_content) ** COORD if COORD else 1.0))
                   + ANSWER_SHARE * min(1.0, acc_a.get(e, 0.0) / wq)
                   for e, a in acc_e.items()}
         fz: dict[int, float] = {}

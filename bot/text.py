@@ -92,6 +92,8 @@ IRREGULAR: dict[str, str] = {
     "children": "child", "kids": "kid", "women": "woman", "men": "man", "people": "person",
     "worse": "worse", "worst": "worse", "worsening": "worse", "worsen": "worse", "worsened": "worse",
     "mice": "mouse", "lying": "lie", "lay": "lie", "memories": "memory",
+    # "does it depend on ..." is not "dependence" (Snowball gives both the stem "depend")
+    "depend": "hinge", "depends": "hinge", "depending": "hinge", "depended": "hinge",
 }
 
 # Words that carry little meaning in a question.  They still count a little (weight STOP_FACTOR in
@@ -107,6 +109,9 @@ please thanks thank hi hello hey hiya okay ok yeah yes um uh oh well like kind s
 would could will shall might may must
 one someone anyone everyone
 im ive id
+make makes making made need needs want wants know think thinks thought say says said guess
+wonder wondering curious actually basically honestly totally literally definitely probably
+maybe perhaps guys folks lol
 """.split())
 
 # Question words: meaningful enough to separate "why ..." from "how ..." entries, not much more.

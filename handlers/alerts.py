@@ -90,16 +90,35 @@ def format_alert(alert: Alert, *, repeat: bool = False, limit: int = MAX_MESSAGE
     room = limit - tg_len(fixed) - 80
     message = esc(alert.text)
     if tg_len(message) > room:
-        total = len(alert.text)
-        cut = alert.text
-        while tg_len(esc(cut)) > room:  # shrink by the overshoot; escaping can only lengthen text
-            cut = cut[: max(0, len(cut) - (tg_len(esc(cut)) - room) - 1)]
-        message = esc(cut) + f"\n… <i>[truncated: {total} characters in all]</i>"
+        budget = room
+        while True:  # escaping can lengthen text: shrink until the escaped excerpt fits
+            cut = excerpt(alert.text, alert.matched, budget)
+            if tg_len(esc(cut)) <= room:
+                break
+            budget -= max(10, tg_len(esc(cut)) - room)
+        message = esc(cut) + f"\n<i>[shortened: {len(alert.text)} characters in all]</i>"
     body = ["\n<b>Message:</b>", f"<blockquote>{message}</blockquote>"]
     if context:
         body += ["<b>Previous messages:</b>", *context]
     body += ["<b>Bot replied:</b>", f"<blockquote expandable>{reply}</blockquote>"]
     return "\n".join(head + body + tail)
+
+
+def excerpt(text: str, needle: str, room: int) -> str:
+    """At most ``room`` characters of a long message: its start, and the passage where the red
+    flag fired when that lies beyond the start (a crisis is often at the end of a long message)."""
+    if len(text) <= room:
+        return text
+    gap = " […] "
+    at = text.lower().find(needle.lower()) if needle else -1
+    if at < 0 or at + len(needle) <= room - len(gap):
+        return text[: max(0, room - 1)] + "…"
+    head = max(0, room // 3)
+    window = max(0, room - head - 2 * len(gap))
+    start = max(head, at - window // 2)
+    end = min(len(text), start + window)
+    start = max(head, end - window)
+    return text[:head] + gap + text[start:end] + (gap if end < len(text) else "")
 
 
 def alert_keyboard(alert: Alert):
@@ -198,8 +217,10 @@ class Outbox:
         if oldest is not None and oldest > self.settings.alert_pending_error_seconds \
                 and now - self._last_error_log >= 60:
             self._last_error_log = now
-            log.error("STAFF ALERTS UNDELIVERED: %d pending, oldest waiting %.0fs; check the bot's access "
-                      "to the staff chat %s", pending, oldest, self.settings.staff_chat_id)
+            head = self.store.next_pending()
+            log.error("STAFF ALERTS UNDELIVERED: %d pending, oldest waiting %.0fs; last error: %s; check the "
+                      "bot's access to the staff chat %s", pending, oldest, head.last_error if head else None,
+                      self.settings.staff_chat_id)
 
 
 # ---- jobs and buttons -------------------------------------------------------------------------------

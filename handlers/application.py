@@ -78,7 +78,7 @@ def build_application(settings: Settings) -> Application:
     deps = Deps(settings=settings, assistant=assistant, store=Store(settings.db_path), health=health,
                 recent=RecentMessages(settings.alert_context_messages),
                 flood=FloodGate(settings.flood_burst, settings.flood_per_minute))
-    deps.faq_watch.signature, _ = staff.file_state(settings.faq_path)
+    deps.faq_watch.signature, deps.faq_watch.loaded = staff.file_state(settings.faq_path)
 
     builder = (
         ApplicationBuilder()

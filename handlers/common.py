@@ -42,6 +42,7 @@ class FaqWatch:
     """What the live-reload job last saw of faq.yaml."""
     signature: tuple[int, int] | None = None  # (mtime_ns, size)
     reported_broken: str | None = None  # content hash of the broken version staff were told about
+    loaded: str | None = None  # content hash of the version in service
 
 
 class RecentMessages:

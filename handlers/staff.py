@@ -16,7 +16,7 @@ from bot.faq import FaqError, Problem, load_faq
 from bot.store import ACKNOWLEDGED, group_unanswered
 
 from .alerts import TIER_BADGE, hhmm
-from .common import MAX_MESSAGE, Deps, clip, esc, get_deps, send_html, split_text, tg_len
+from .common import MAX_MESSAGE, Deps, clip, esc, get_deps, send_html, tg_len
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +50,24 @@ def faq_name(deps: Deps) -> str:
     return esc(os.path.basename(str(deps.settings.faq_path)))
 
 
-def file_state(path) -> tuple[tuple[int, int] | None, str | None]:
+def file_signature(path) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
-        with open(path, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
-        return (st.st_mtime_ns, st.st_size), digest
     except OSError:
-        return None, "missing"
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def file_digest(path) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def file_state(path) -> tuple[tuple[int, int] | None, str]:
+    return file_signature(path), file_digest(path)
 
 
 def reload_faq(deps: Deps) -> list[str]:
@@ -72,6 +82,7 @@ def reload_faq(deps: Deps) -> list[str]:
         return [f"❌ <b>{faq_name(deps)} was not loaded</b>: it has problems. I keep answering from the last "
                 f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"] + problems_html(exc.problems)
     deps.faq_watch.reported_broken = None
+    deps.faq_watch.loaded = digest
     deps.health.mark_faq_loaded()
     out = [f"✅ <b>{faq_name(deps)} loaded</b>: {len(deps.faq.entries)} entries, "
            f"{len(deps.faq.topics())} topics."]
@@ -166,15 +177,14 @@ async def watch_faq(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reload faq.yaml when it changes; tell staff once per broken version what is wrong and where."""
     deps = get_deps(context)
     path = deps.settings.faq_path
-    signature, digest = file_state(path)
+    signature = file_signature(path)
     if signature == deps.faq_watch.signature:
         return
-    if signature is not None and time.time() - signature[0] / 1e9 < 0.3:
+    digest = file_digest(path)
+    if signature is not None and 0 <= time.time() - signature[0] / 1e9 < 0.3:
         return  # still being written; look again at the next tick
-    if signature is None and deps.faq_watch.reported_broken == digest:
-        return
-    if digest is not None and digest == deps.faq_watch.reported_broken:
-        deps.faq_watch.signature = signature  # touched, same broken content: already reported
+    if digest in (deps.faq_watch.reported_broken, deps.faq_watch.loaded):
+        deps.faq_watch.signature = signature  # touched, same content: nothing new to load or report
         return
     log.info("faq file changed; reloading")
     parts = reload_faq(deps)

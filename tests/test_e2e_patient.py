@@ -367,7 +367,8 @@ async def test_5000_character_message_ending_in_a_red_flag_alerts_with_a_message
     mark = api.mark()
     api.send_text(api.user(PATIENT, "Ann"), text)
     alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT, since=mark)
-    assert "truncated: 5000 characters" in alert.plain_text and tg_len(alert.plain_text) <= 4096
+    assert "shortened: 5000 characters" in alert.plain_text and tg_len(alert.text) <= 4096
+    assert flag in alert.plain_text  # the passage with the red flag is shown, not only the start
 
 
 async def test_messages_in_other_groups_are_ignored(app, api, assistant):

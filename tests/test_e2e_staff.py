@@ -246,3 +246,23 @@ def test_health_is_degraded_only_when_an_alert_waits_too_long():
     assert h.snapshot(0, None, 5)["status"] == "ok"
     assert h.snapshot(1, 59, 5)["status"] == "ok"
     assert h.snapshot(1, 61, 5)["status"] == "degraded"
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end", "absent"])
+def test_excerpt_of_a_long_message_keeps_its_start_and_the_red_flag(where):
+    from handlers.alerts import excerpt
+    filler = "all sorts of ordinary news and worries " * 150
+    flag = "i want to end my life"
+    text = {"start": flag + " " + filler, "middle": filler[:3000] + flag + filler[3000:],
+            "end": filler + flag, "absent": filler}[where]
+    cut = excerpt(text, "end my life", 2000)
+    assert len(cut) <= 2000 and cut.startswith(text[:100])
+    assert (flag in cut) == (where != "absent")
+
+
+async def test_saving_faq_yaml_unchanged_posts_nothing(app, api, faq_file, settings):
+    mark = api.mark()
+    os.utime(faq_file, (time.time() - 5, time.time() - 5))  # touched: a new mtime, same bytes
+    await asyncio.sleep(settings.faq_poll_seconds * 5)
+    await api.settle()
+    assert api.sent_to(STAFF_CHAT, since=mark) == []

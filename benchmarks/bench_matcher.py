@@ -11,7 +11,8 @@ Data sets, each scored with every method in one run:
 
 Metrics: top-1 and MRR over in-scope messages (a hit is any gold id); answered-right = share of
 in-scope messages answered outright with a right id; wrong = answers with a wrong id, or any
-answer to an out-of-scope message, over *all* messages; suggest / fallback rates over all messages.
+answer to an out-of-scope message, over *all* messages; suggest / fallback rates over all messages;
+"right one offered" = share of in-scope "did you mean" replies that list a right entry.
 
 Baseline decisions are picked the same way ours were: on dev.jsonl, the (score threshold, margin
 over the runner-up) pair with the most answered-right while wrong <= 3%; the pair found on dev is
@@ -174,11 +175,11 @@ def decide_threshold(ranked: list, msgs: list) -> tuple[float, float]:
     return best[1]
 
 
-def score(ranked: list, kinds: list[str], msgs: list) -> dict:
+def score(ranked: list, kinds: list[str], msgs: list, offered=None) -> dict:
     n = len(msgs)
     n_in = sum(1 for _, g in msgs if g) or 1
-    p1 = mrr = right = wrong = sugg = fb = 0
-    for r, kind, (_, gold) in zip(ranked, kinds, msgs):
+    p1 = mrr = right = wrong = sugg = fb = sugg_in = sugg_hit = 0
+    for k, (r, kind, (_, gold)) in enumerate(zip(ranked, kinds, msgs)):
         if gold:
             for i, (eid, _) in enumerate(r, 1):
                 if eid in gold:
@@ -192,10 +193,14 @@ def score(ranked: list, kinds: list[str], msgs: list) -> dict:
                 wrong += 1
         elif kind == "suggest":
             sugg += 1
+            if gold:
+                sugg_in += 1
+                sugg_hit += bool(offered and gold & set(offered[k]))
         else:
             fb += 1
     return dict(top1=p1 / n_in, mrr=mrr / n_in, right=right / n_in, wrong=wrong / n,
-                suggest=sugg / n, fallback=fb / n)
+                suggest=sugg / n, fallback=fb / n,
+                offered=(sugg_hit / sugg_in) if sugg_in else None)
 
 
 def baseline_kinds(ranked: list, th: tuple[float, float]) -> list[str]:
@@ -287,20 +292,24 @@ def main() -> int:
         nv = sum(1 + len(e.alternates) for e in faq.entries)
         print(f"## {name}: {len(faq.entries)} entries, {nv} variants, {len(msgs)} messages "
               f"({n_in} in scope, {len(msgs) - n_in} out of scope)\n")
-        print("| method | top-1 | MRR | answered-right | wrong | suggest | fallback |")
-        print("|---|---|---|---|---|---|---|")
+        print("| method | top-1 | MRR | answered-right | wrong | suggest | right one offered | fallback |")
+        print("|---|---|---|---|---|---|---|---|")
         for mname, build in METHODS:
             rank = build(faq)
             ranked = [rank(t) for t, _ in msgs]
+            offered = None
             if mname == "this matcher":
-                kinds = [rank.matcher.match(t).kind for t, _ in msgs]
+                results = [rank.matcher.match(t) for t, _ in msgs]
+                kinds = [r.kind for r in results]
+                offered = [[c.id for c in r.suggested] for r in results]
             else:
                 if name == "dev" or mname not in thresholds:
                     thresholds[mname] = decide_threshold(ranked, msgs)
                 kinds = baseline_kinds(ranked, thresholds[mname])
-            s = score(ranked, kinds, msgs)
+            s = score(ranked, kinds, msgs, offered)
+            off = "-" if s["offered"] is None else f"{s['offered']:.3f}"
             print(f"| {mname} | {s['top1']:.3f} | {s['mrr']:.3f} | {s['right']:.3f} | "
-                  f"{s['wrong']:.3f} | {s['suggest']:.3f} | {s['fallback']:.3f} |")
+                  f"{s['wrong']:.3f} | {s['suggest']:.3f} | {off} | {s['fallback']:.3f} |")
         print()
 
     faq = sets[0][1]

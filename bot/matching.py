@@ -146,9 +146,9 @@ class _QueryTerm:
 
 
 class Matcher:
-    ANSWER_AT = 38.0  # the best entry must reach this to be answered outright ...
-    ANSWER_MARGIN = 14.0  # ... and lead the runner-up by this much
-    SUGGEST_AT = 28.0  # below this nothing fits: fallback
+    ANSWER_AT = 30.0  # the best entry must reach this to be answered outright ...
+    ANSWER_MARGIN = 12.0  # ... and lead the runner-up by this much
+    SUGGEST_AT = 20.0  # below this nothing fits: fallback
     SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
     def __init__(self, faq: Faq):

@@ -203,7 +203,7 @@ def test_dev_set_quality_floor():
     """Regression gate at the level reached (see benchmarks/README.md); the issue's targets are
     top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
-    assert q["top1"] >= 0.83, q
+    assert q["top1"] >= 0.84, q
     assert q["right"] >= 0.50, q
     assert q["wrong"] <= 0.03, q
 
@@ -211,5 +211,5 @@ def test_dev_set_quality_floor():
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
-    assert q["top1"] >= 0.70, q
+    assert q["top1"] >= 0.78, q
     assert q["wrong"] <= 0.08, q

@@ -1,0 +1,190 @@
+"""Red-flag triage benchmark: recall, false alarms and speed, printed as figures.
+
+Run:  .venv/bin/python benchmarks/bench_redflags.py  [--misses]
+
+1. tests/data/redflags.jsonl (hand-written red flags and look-alikes): recall per tier (a message
+   counts as caught only when the tier is right; an emergency reported as provider is a miss) and
+   false positives on the look-alikes.  Also the FAQ development sets, which hold no red flags, as
+   extra look-alikes.
+2. ../shared/benchmarks/suicidewatch (skipped when absent): Reddit posts labelled crisis / none by
+   subreddit.  Recall, false-positive rate and precision for this detector (emergency tier, and any
+   tier) against the 30-phrase keyword baseline described in that folder's SOURCE.md, plus the share
+   of crisis posts of at most 280 characters (closest to chat messages) caught.  The posts are read
+   in place for evaluation only; no text from them is printed or stored.
+3. Speed: microseconds per message on short messages, on the benchmark posts and on 5,000-character
+   messages.
+
+``main(argv)`` returns a dict of the figures so another script can call it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from bot.triage import EMERGENCY, LEXICON_VERSION, PROVIDER, Triage  # noqa: E402
+
+REDFLAGS = os.path.join(ROOT, "tests", "data", "redflags.jsonl")
+NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl"),
+                os.path.join(ROOT, "tests", "data", "other_clinic", "messages.jsonl")]
+SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
+
+# The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.
+BASELINE_PHRASES = [
+    "kill myself", "killing myself", "kms", "suicide", "suicidal",
+    "want to die", "wanna die", "wish i was dead", "wish i were dead", "better off dead",
+    "end my life", "ending my life", "end it all", "take my own life", "take my life",
+    "don't want to live", "dont want to live", "no reason to live", "not worth living",
+    "no point in living", "self harm", "self-harm", "cut myself", "cutting myself",
+    "overdose", "hang myself", "slit my wrists", "jump off a bridge", "unalive",
+    "not be here anymore",
+]
+_BASELINE = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in BASELINE_PHRASES) + r")(?!\w)")
+
+
+def baseline_hit(text: str) -> bool:
+    return bool(_BASELINE.search(text.lower().replace("\u2019", "'").replace("\u2018", "'")))
+
+
+def _read(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False) -> dict:
+    by_tier: dict[str | None, list[int]] = {EMERGENCY: [0, 0], PROVIDER: [0, 0], None: [0, 0]}
+    misses = []
+    for r in rows:
+        want = r.get("tier")
+        got = triage.check(r["text"])
+        tier = got.tier if got else None
+        ok = tier is None if want is None else tier == want
+        by_tier.setdefault(want, [0, 0])
+        by_tier[want][0] += ok
+        by_tier[want][1] += 1
+        if not ok:
+            misses.append((want, tier, r["text"], got.matched if got else ""))
+    out = {
+        "emergency_recall": by_tier[EMERGENCY][0] / max(1, by_tier[EMERGENCY][1]),
+        "provider_recall": by_tier[PROVIDER][0] / max(1, by_tier[PROVIDER][1]),
+        "lookalike_fp": 1 - by_tier[None][0] / max(1, by_tier[None][1]),
+        "n": {str(k): v[1] for k, v in by_tier.items()},
+    }
+    print(f"tests/data/redflags.jsonl  ({len(rows)} messages: {by_tier[EMERGENCY][1]} emergency, "
+          f"{by_tier[PROVIDER][1]} provider, {by_tier[None][1]} look-alikes)")
+    print(f"  emergency recall   {out['emergency_recall']:.3f}  "
+          f"({by_tier[EMERGENCY][0]}/{by_tier[EMERGENCY][1]})")
+    print(f"  provider recall    {out['provider_recall']:.3f}  "
+          f"({by_tier[PROVIDER][0]}/{by_tier[PROVIDER][1]})")
+    print(f"  look-alike FP      {out['lookalike_fp']:.3f}  "
+          f"({by_tier[None][1] - by_tier[None][0]}/{by_tier[None][1]})")
+    if show_misses:
+        for want, got, text, matched in misses:
+            print(f"    MISS want={want} got={got} {matched!s:40.40} | {text}")
+    return out
+
+
+def score_no_flags(triage: Triage, path: str) -> dict:
+    rows = _read(path)
+    fired = [r["text"] for r in rows if triage.check(r["text"])]
+    name = os.path.relpath(path, ROOT)
+    print(f"{name}: {len(fired)}/{len(rows)} FAQ questions escalated (should be 0)")
+    return {"path": name, "fired": len(fired), "n": len(rows)}
+
+
+def score_suicidewatch(triage: Triage) -> dict | None:
+    if not os.path.exists(SUICIDEWATCH):
+        print("suicidewatch: ../shared/benchmarks/suicidewatch absent, skipped")
+        return None
+    rows = _read(SUICIDEWATCH)
+    n = Counter(r["label"] for r in rows)
+    results = {}
+    detectors = {
+        "keyword baseline (30)": lambda t: baseline_hit(t),
+        "triage, emergency tier": lambda t: (e := triage.check(t)) is not None and e.tier == EMERGENCY,
+        "triage, any tier": lambda t: triage.check(t) is not None,
+    }
+    print(f"\nsuicidewatch ({len(rows)} posts: {n['crisis']} crisis, {n['none']} none; "
+          "labels = subreddit, see its SOURCE.md)")
+    print("| detector               | recall | FPR   | precision | TP   | FP  | recall <=280 chars |")
+    print("|------------------------|--------|-------|-----------|------|-----|--------------------|")
+    short = [r for r in rows if r["label"] == "crisis" and len(r["text"]) <= 280]
+    for name, fn in detectors.items():
+        tp = fp = tp_short = 0
+        for r in rows:
+            hit = fn(r["text"])
+            if hit and r["label"] == "crisis":
+                tp += 1
+                tp_short += len(r["text"]) <= 280
+            elif hit:
+                fp += 1
+        recall, fpr = tp / n["crisis"], fp / n["none"]
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rs = tp_short / max(1, len(short))
+        print(f"| {name:22s} | {recall:.3f}  | {fpr:.3f} | {prec:.3f}     | {tp:4d} | {fp:3d} | "
+              f"{rs:.3f} ({tp_short}/{len(short)})    |")
+        results[name] = {"recall": recall, "fpr": fpr, "precision": prec, "tp": tp, "fp": fp,
+                         "recall_short": rs}
+    return results
+
+
+def timing(triage: Triage, texts: list[str], repeat: int = 1) -> float:
+    """Mean microseconds per message."""
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for t in texts:
+            triage.check(t)
+    return (time.perf_counter() - start) * 1e6 / (len(texts) * repeat)
+
+
+def score_speed(triage: Triage, rows: list[dict]) -> dict:
+    short = [r["text"] for r in rows]
+    filler = ("my session went fine and I mostly wonder why I cannot remember much of it, "
+              "is that normal after ketamine, and will it get better with the next dose? ")
+    long_quiet = [(filler * 80)[:5000] + str(i) for i in range(20)]
+    long_flag = [(filler * 40)[:2500] + " I want to end it all " + (filler * 40)[:2500] + str(i)
+                 for i in range(20)]
+    weird = [("a" * 5000), ("kms " * 1250), ("\u200b" * 5000), ("? " * 2500),
+             ("i " * 2500), ("die " * 1250), ("1" * 5000), ("my wife " * 625)]
+    out = {
+        "chat_us": timing(triage, short, repeat=5),
+        "long_5000_quiet_us": timing(triage, long_quiet, repeat=3),
+        "long_5000_flag_us": timing(triage, long_flag, repeat=3),
+        "pathological_5000_max_us": max(timing(triage, [w]) for w in weird),
+    }
+    if os.path.exists(SUICIDEWATCH):
+        out["reddit_posts_us"] = timing(triage, [r["text"] for r in _read(SUICIDEWATCH)])
+    print("\nspeed (mean microseconds per message, one core)")
+    for k, v in out.items():
+        print(f"  {k:26s} {v:8.1f}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    argv = sys.argv[1:] if argv is None else argv
+    show = "--misses" in argv
+    t0 = time.perf_counter()
+    triage = Triage()
+    build_ms = (time.perf_counter() - t0) * 1e3
+    print(f"lexicon {LEXICON_VERSION}; Triage() built in {build_ms:.1f} ms\n")
+    results: dict = {"lexicon": LEXICON_VERSION, "build_ms": build_ms}
+    rows = _read(REDFLAGS) if os.path.exists(REDFLAGS) else []
+    if rows:
+        results["redflags"] = score_redflags(triage, rows, show)
+    for path in NO_FLAG_SETS:
+        if os.path.exists(path):
+            results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))
+    results["suicidewatch"] = score_suicidewatch(triage)
+    results["speed"] = score_speed(triage, rows or [{"text": "is the fog permanent?"}])
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -266,3 +266,34 @@ async def test_saving_faq_yaml_unchanged_posts_nothing(app, api, faq_file, setti
     await asyncio.sleep(settings.faq_poll_seconds * 5)
     await api.settle()
     assert api.sent_to(STAFF_CHAT, since=mark) == []
+
+
+# ---- faqbot doctor's Telegram checks ------------------------------------------------------------------
+async def test_doctor_passes_when_token_staff_chat_and_data_dir_are_right(api, settings):
+    from handlers.doctor import check_all
+    results = await check_all(settings)
+    assert all(ok for ok, _ in results), results
+    lines = "\n".join(line for _, line in results)
+    assert "@faq_test_bot" in lines and '"Clinic staff"' in lines and "writable" in lines
+
+
+@pytest.mark.parametrize("change,expected", [
+    ({"token": "987654:WRONG-token"}, "Telegram rejected TELEGRAM_BOT_TOKEN"),
+    ({"staff_chat_id": -100777}, "check STAFF_CHAT_ID"),
+    ({"staff_chat_id": STRANGER}, "is a private chat, not a group"),
+])
+async def test_doctor_names_what_is_wrong_and_the_fix_without_the_token(api, settings, change, expected):
+    from handlers.doctor import check_all
+    api.known_chats = {STAFF_CHAT, STRANGER}
+    api.user(STRANGER, "Eve")
+    api.send_text(api.user(STRANGER, "Eve"), "hello")  # makes the private chat exist
+    results = await check_all(settings.replace(**change))
+    failed = [line for ok, line in results if not ok]
+    assert len(failed) == 1 and expected in failed[0]
+    assert "WRONG-token" not in failed[0] and "SECRET" not in failed[0]
+
+
+async def test_doctor_reports_an_unreachable_bot_api(settings):
+    from handlers.doctor import check_all
+    results = await check_all(settings.replace(api_url="http://127.0.0.1:9/bot"))
+    assert [ok for ok, _ in results] == [True, False] and "unreachable" in results[1][1]

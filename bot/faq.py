@@ -386,6 +386,23 @@ class _Checker:
 
 
 
+# PyYAML's words -> what a non-programmer can look for on that line
+_PLAIN_YAML = (
+    ("'\\t'", "there is a tab character"),
+    ("mapping values are not allowed", "there is a ': ' (colon and space) where YAML did not expect one"),
+    ("but found '<scalar>'", "text goes on after a closing quote (an apostrophe inside '...'?)"),
+    ("expected <block end>", "this line does not line up with the lines around it"),
+    ("could not find expected ':'", "a line here should be 'key: value' but has no ': '"),
+    ("but got '?'", "there is a '?' inside [ ] brackets"),
+    ("while scanning a quoted scalar", "a quote is opened but not closed"),
+    ("another document", "there is a second document ('---')"),
+    ("undefined alias", "a text starts with '*'"),
+    ("while scanning an alias", "a text starts with '*'"),
+    ("while scanning an anchor", "a text starts with '&'"),
+    ("cannot start any token", "a text starts with a character YAML reserves"),
+)
+
+
 def _yaml_error(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     """Turn PyYAML's message into a line, a plain sentence and the usual fix."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -399,7 +416,9 @@ def _yaml_error(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     problem = (getattr(exc, "problem", None) or str(exc)).strip()
     context = (getattr(exc, "context", None) or "").strip()
     col = f", column {mark.column + 1}" if mark else ""
-    msg = f"YAML syntax error at line {line}{col}: {problem}" + (f" ({context})" if context else "") + "."
+    plain = next((said for key, said in _PLAIN_YAML if key in problem or key in context), "")
+    msg = (f"YAML syntax error at line {line}{col}: " + (f"{plain} (YAML says: {problem})" if plain else
+                                                         problem + (f" ({context})" if context else "")) + ".")
     src_line = text.split("\n")[line - 1] if line and line <= text.count("\n") + 1 else ""
     if "\t" in problem or "\t" in src_line[: len(src_line) - len(src_line.lstrip())]:
         fix = "indent with spaces, never tabs: replace the tab(s) at the start of the line with spaces."
@@ -413,7 +432,7 @@ def _yaml_error(exc: yaml.YAMLError, path: str, text: str) -> Problem:
                "itself contains an apostrophe (it's), wrap it in double quotes or use '|'.")
     elif "another document" in problem or "single document" in context:
         fix = "remove the '---' line: the file holds one document."
-    elif "undefined alias" in problem or "while scanning an alias" in context:
+    elif "undefined alias" in problem or "while scanning an a" in context:
         fix = "a text cannot start with '*' or '&': put it in quotes."
     elif "cannot start any token" in problem:
         fix = "a text cannot start with that character ('@', '`', '%'): put the text in quotes."

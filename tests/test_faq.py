@@ -392,3 +392,33 @@ def test_real_faq_has_no_entries_the_matcher_confuses():
     _, warnings = load_faq(REAL_FAQ)
     confused = [str(p) for p in warnings if "so alike" in p.message]
     assert not confused, "\n".join(confused)
+
+
+# ---- the staff guide's examples must be true -------------------------------------------------------
+def guide_blocks() -> list[str]:
+    text = (ROOT / "docs" / "faq-guide.md").read_text(encoding="utf-8")
+    return [b.split("```", 1)[0] for b in text.split("```yaml\n")[1:]]
+
+
+def test_staff_guide_minimal_file_loads():
+    faq, _ = parse_faq(guide_blocks()[0], "guide")
+    assert [e.id for e in faq.entries] == ["parking"]
+
+
+def test_staff_guide_worked_example_loads_as_written():
+    stubs = "".join(f"  - id: {i}\n    question: {i}?\n    answer: {i}.\n"
+                    for i in ("driving-after", "session-what-to-bring"))
+    faq, _ = parse_faq("faqs:\n" + guide_blocks()[1] + stubs, "guide")
+    e = faq.get("session-companion")
+    assert e.topic == "Your session" and len(e.alternates) == 3
+    assert e.follow_ups == ("driving-after", "session-what-to-bring")
+    assert "\n" in e.answer and e.answer.startswith("Yes, one adult")
+
+
+def test_staff_guide_full_shape_loads_with_every_block():
+    full = next(b for b in guide_blocks() if b.startswith("clinic:"))
+    faq, _ = parse_faq(full.replace("  - id: ...\n", GOOD_ENTRY), "guide")
+    assert faq.clinic.name == "Harbor Light Ketamine Clinic" and faq.clinic.crisis_line == "988"
+    assert faq.render(faq.texts.fallback).startswith("Sorry, I don't know that one yet. Please call Harbor")
+    assert faq.synonyms[0] == ("troche", "lozenge", "rdt")
+    assert faq.red_flags == {"emergency": ("took the whole bottle",), "provider": ("took an extra troche",)}

@@ -8,6 +8,10 @@ because both ask about memory.  Keep them general: these groups serve every clin
 """
 from __future__ import annotations
 
+from typing import Iterable, Sequence
+
+from . import text as tx
+
 DOMAIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     # the treatment itself
     ("session", "infusion", "treatment", "appointment", "visit", "dosing", "dose session",
@@ -156,3 +160,58 @@ DOMAIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("park", "parking", "car park"),
     ("kid", "child", "teen", "teenager", "son", "daughter", "minor"),
 )
+
+
+class Lexicon:
+    """Synonym groups as stems: single words map to group ids, phrases are matched in sequence.
+
+    A word may sit in several groups ("abuse" is both trauma and misuse); a phrase match yields one
+    phrase term ("~behind_the_wheel") that carries its groups.
+    """
+
+    def __init__(self, groups: Iterable[Sequence[str]]):
+        self.single: dict[str, set[int]] = {}
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.phrase_groups: dict[str, set[int]] = {}
+        self.surface: dict[str, str] = {}  # plain word -> stem, for typo correction
+        for gid, group in enumerate(groups):
+            for member in group:
+                st = tuple(tx.stems(str(member)))
+                if not st:
+                    continue
+                if len(st) == 1:
+                    self.single.setdefault(st[0], set()).add(gid)
+                    for w in tx.words(str(member)):
+                        self.surface[w] = st[0]
+                else:
+                    name = "~" + "_".join(st)
+                    self.phrase_groups.setdefault(name, set()).add(gid)
+                    lst = self.phrases.setdefault(st[0], [])
+                    if (st, name) not in lst:
+                        lst.append((st, name))
+        for lst in self.phrases.values():
+            lst.sort(key=lambda p: -len(p[0]))  # longest phrase first
+
+    def groups(self, term: str) -> frozenset[int]:
+        if term.startswith("~"):
+            return frozenset(self.phrase_groups.get(term, ()))
+        return frozenset(self.single.get(term, ()))
+
+    def terms(self, stems: list[str], keep_words: bool = False) -> list[str]:
+        """Stems with multi-word phrases replaced by one phrase term (plus, with ``keep_words``,
+        the phrase's own content words, so "brain fog" in the FAQ still matches "brain")."""
+        out: list[str] = []
+        i, n = 0, len(stems)
+        while i < n:
+            for st, name in self.phrases.get(stems[i], ()):
+                k = len(st)
+                if tuple(stems[i:i + k]) == st:
+                    out.append(name)
+                    if keep_words:
+                        out.extend(w for w in st if w not in tx.STOP_STEMS)
+                    i += k
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return out

@@ -110,8 +110,12 @@ def excerpt(text: str, needle: str, room: int) -> str:
     if len(text) <= room:
         return text
     gap = " […] "
-    at = text.lower().find(needle.lower()) if needle else -1
-    if at < 0 or at + len(needle) <= room - len(gap):
+    lower = text.lower()
+    # triage reports a phrase, or a rule id with the phrase in quotes: suicide-word: "kill myself"
+    phrases = [p for p in [needle, *needle.split('"')[1::2]] if p.strip()]
+    hits = [(lower.find(p.lower()), p) for p in phrases]
+    at, needle = min(((i, p) for i, p in hits if i >= 0), default=(len(text), ""))
+    if at + len(needle) <= room - len(gap):
         return text[: max(0, room - 1)] + "…"
     head = max(0, room // 3)
     window = max(0, room - head - 2 * len(gap))

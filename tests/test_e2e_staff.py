@@ -248,16 +248,18 @@ def test_health_is_degraded_only_when_an_alert_waits_too_long():
     assert h.snapshot(1, 61, 5)["status"] == "degraded"
 
 
-@pytest.mark.parametrize("where", ["start", "middle", "end", "absent"])
-def test_excerpt_of_a_long_message_keeps_its_start_and_the_red_flag(where):
+@pytest.mark.parametrize("matched", ["end my life", 'suicide-intent: "end my life" (lexicon 3)', "rule-7"])
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_excerpt_of_a_long_message_keeps_its_start_and_the_red_flag(where, matched):
     from handlers.alerts import excerpt
     filler = "all sorts of ordinary news and worries " * 150
-    flag = "i want to end my life"
+    flag = "I want to END MY LIFE"
     text = {"start": flag + " " + filler, "middle": filler[:3000] + flag + filler[3000:],
-            "end": filler + flag, "absent": filler}[where]
-    cut = excerpt(text, "end my life", 2000)
+            "end": filler + flag}[where]
+    cut = excerpt(text, matched, 2000)
     assert len(cut) <= 2000 and cut.startswith(text[:100])
-    assert (flag in cut) == (where != "absent")
+    # the passage is found from the phrase; with only a rule id, the end of the message is shown
+    assert (flag in cut) == (where != "middle" or matched != "rule-7")
 
 
 async def test_saving_faq_yaml_unchanged_posts_nothing(app, api, faq_file, settings):

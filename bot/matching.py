@@ -196,7 +196,8 @@ class Matcher:
         out: list[str] = []
         i = 0
         while i < len(ws):
-            if i + 1 < len(ws) and ws[i] + ws[i + 1] in self.faq_words:
+            if (i + 1 < len(ws) and ws[i] + ws[i + 1] in self.faq_words
+                    and tx.stem(ws[i]) not in tx.STOP_STEMS and tx.stem(ws[i + 1]) not in tx.STOP_STEMS):
                 out.append(ws[i] + ws[i + 1])
                 i += 2
             else:

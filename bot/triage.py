@@ -79,7 +79,7 @@ _QUOTES = str.maketrans({
     "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o", "\u0142": "l",
     "\U0001f602": " lol ", "\U0001f923": " lol ", "\U0001f480": " lol ",
 })
-_OD = re.compile(r"(?<![a-z])(?:o\.?d'?(?:e?d)|o\.d\.)(?!\w)")  # "od'd", "OD'ed", "o.d."
+_OD = re.compile(r"(?<![a-z])(?:o\.?d'e?d|o\.d\.?|oded)(?!\w)")  # "od'd", "OD'ed", "o.d." (not "odd")
 _ELLIPSIS = re.compile(r"\.{2,}")
 _NON_WORD = re.compile(r"[^\w?. ]+|_+")
 _SIGILS = re.compile(r"(?<=[a-z])[@$]|[@$](?=[a-z])")  # "$uicide", "k@ms"
@@ -152,8 +152,10 @@ class _Normaliser:
         if len(tok) >= 6 and tok not in self.vocabulary and tok not in self.fuzzy_exclude:
             choices = self._fuzzy_by_letter.get(tok[0])
             if choices and tok.isalpha():
+                # one edit; two only in long words ("halucinatons"): "overrated" must not
+                # become "overdosed", nor "consulting" "convulsing"
                 best = process.extractOne(tok, choices, scorer=OSA.distance,
-                                          score_cutoff=1 if len(tok) <= 8 else 2)
+                                          score_cutoff=1 if len(tok) <= 10 else 2)
                 if best is not None:
                     return best[0]
         return tok
@@ -356,6 +358,7 @@ class _Unknown(Exception):
 _HEAD_LIMIT = 3000
 
 
+@lru_cache(maxsize=None)
 def _heads(pattern: str) -> frozenset[str] | None:
     """The first words a match of ``pattern`` can start with ("word", or "pre*" for a prefix).
 
@@ -410,7 +413,13 @@ def _first_words(seq: list, prefix: str, depth: int) -> set[str]:
             return out
     if prefix:  # a class, a repeat, anything else inside the first word: a prefix is enough
         return {prefix + "*"}
+    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1 and list(av[2]) == _DIGITS:
+        return {_DIGIT_HEAD}  # "\\d+ days": any word starting with a digit
     raise _Unknown
+
+
+_DIGITS = [(_sre_c.IN, [(_sre_c.CATEGORY, _sre_c.CATEGORY_DIGIT)])]
+_DIGIT_HEAD = "#digit"
 
 
 class _HeadIndex:
@@ -436,9 +445,14 @@ class _HeadIndex:
         """pattern id -> sorted start offsets in ``norm`` where it may match."""
         exact, prefix, lengths = self.exact, self.prefix, self.prefix_lengths
         words: dict[str, list[int]] = {}
+        digit = exact.get(_DIGIT_HEAD)
         for tok in set(norm.split(" ")):
+            if not tok:
+                continue
             ids = exact.get(tok)
             hit = list(ids) if ids else []
+            if digit and tok[0].isdigit():
+                hit.extend(digit)
             for n in lengths:
                 if n > len(tok):
                     break

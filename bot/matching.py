@@ -81,13 +81,13 @@ class _QueryTerm:
 
 class Matcher:
     ANSWER_AT = 30.0  # the best entry must reach this to be answered outright ...
-    ANSWER_MARGIN = 12.0  # ... and lead the runner-up by this much
+    ANSWER_MARGIN = 13.0  # ... and lead the runner-up by this much
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
     SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
     def __init__(self, faq: Faq):
         self.faq = faq
-        self.lex = Lexicon(tuple(DOMAIN_SYNONYMS) + tuple(faq.synonyms))
+        self.lex = Lexicon(DOMAIN_SYNONYMS, faq.synonyms)
         self.ids: list[str] = [e.id for e in faq.entries]
         # One small document per question or alternate ("variant").
         self.var_entry: list[int] = []

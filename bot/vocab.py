@@ -178,28 +178,45 @@ class Lexicon:
     phrase term ("~behind_the_wheel") that carries its groups.
     """
 
-    def __init__(self, groups: Iterable[Sequence[str]]):
+    def __init__(self, groups: Iterable[Sequence[str]], clinic: Iterable[Sequence[str]] = ()):
         self.single: dict[str, set[int]] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.phrase_groups: dict[str, set[int]] = {}
         self.surface: dict[str, str] = {}  # plain word -> stem, for typo correction
+        groups = [list(g) for g in groups]
         for gid, group in enumerate(groups):
             for member in group:
-                st = tuple(tx.stems(str(member)))
-                if not st:
-                    continue
-                if len(st) == 1:
-                    self.single.setdefault(st[0], set()).add(gid)
-                    for w in tx.words(str(member)):
-                        self.surface[w] = st[0]
-                else:
-                    name = "~" + "_".join(st)
-                    self.phrase_groups.setdefault(name, set()).add(gid)
-                    lst = self.phrases.setdefault(st[0], [])
-                    if (st, name) not in lst:
-                        lst.append((st, name))
+                self._add(str(member), {gid})
+        # A clinic group that shares a word with built-in groups joins them: with [troche, rdt]
+        # in faq.yaml, "rdt" also means "lozenge" and "under the tongue".
+        for k, group in enumerate(clinic):
+            gids = {len(groups) + k}
+            for member in group:
+                gids |= self.groups(self._term(str(member)))
+            for member in group:
+                self._add(str(member), gids)
         for lst in self.phrases.values():
             lst.sort(key=lambda p: -len(p[0]))  # longest phrase first
+
+    @staticmethod
+    def _term(member: str) -> str:
+        st = tx.stems(member)
+        return st[0] if len(st) == 1 else "~" + "_".join(st)
+
+    def _add(self, member: str, gids: set[int]) -> None:
+        st = tuple(tx.stems(member))
+        if not st:
+            return
+        if len(st) == 1:
+            self.single.setdefault(st[0], set()).update(gids)
+            for w in tx.words(member):
+                self.surface[w] = st[0]
+        else:
+            name = "~" + "_".join(st)
+            self.phrase_groups.setdefault(name, set()).update(gids)
+            lst = self.phrases.setdefault(st[0], [])
+            if (st, name) not in lst:
+                lst.append((st, name))
 
     def groups(self, term: str) -> frozenset[int]:
         if term.startswith("~"):

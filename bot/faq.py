@@ -29,7 +29,10 @@ TELEGRAM_LIMIT = 4096  # characters per message (Telegram counts UTF-16 code uni
 MAX_ID_CHARS = 40  # ids travel in Telegram button data, which is capped at 64 bytes
 MIN_ALTERNATES = 2
 SIMILAR_MARGIN = 3.0  # a rival entry within this many points of a variant's own entry is a confusion
-SIMILAR_MAX_VARIANTS = 3000  # above this the confusion check is skipped (it is quadratic)
+# The confusion check ranks each variant against all variants (quadratic). Above this many
+# (rankings x variants) a load checks questions only, or skips it, so a reload never stalls the bot;
+# check_faq (what `faqbot check` runs) has no limit. ~1 s here at 550 variants.
+SIMILAR_MAX_WORK = 300_000
 MAX_PROBLEMS = 100  # listed in full; beyond that, one summary line
 _NODE_BUDGET = 200_000  # nodes visited; anchors/aliases cannot make validation explode past this
 
@@ -676,7 +679,7 @@ def _check_follow_ups(c: _Checker, raw: list[dict], ids: dict[str, Node]) -> Non
                         "use the exact id of another entry (copy it from its 'id:' line).")
 
 
-def _similarity_warnings(c: _Checker, faq: Faq) -> None:
+def _similarity_warnings(c: _Checker, faq: Faq, max_work: int | None = SIMILAR_MAX_WORK) -> None:
     """Warn when two entries are so alike that the matcher picks the wrong one for their own wording.
 
     An exact duplicate wording is caught without the matcher; then each entry's question and
@@ -702,17 +705,22 @@ def _similarity_warnings(c: _Checker, faq: Faq) -> None:
             if n in owner and owner[n][0].id != e.id:
                 report(e, owner[n][0], v, f"'{v}' is written in both.")
             owner.setdefault(n, (e, v))
+    # Ranking every variant against every other is quadratic: a big FAQ gets its questions checked
+    # only, a huge one no matcher check, so that a reload never stalls the bot for long.
     n_variants = sum(1 + len(e.alternates) for e in faq.entries)
-    if n_variants > SIMILAR_MAX_VARIANTS:
-        log.info("faq confusion check skipped: %d variants", n_variants)
+    questions_only = max_work is not None and n_variants * n_variants > max_work
+    if questions_only and len(faq.entries) * n_variants > max_work:
+        log.info("faq confusion check skipped: %d variants (faqbot check runs it in full)", n_variants)
         return
+    if questions_only:
+        log.info("faq confusion check on questions only: %d variants", n_variants)
     try:
         from .matching import Matcher  # noqa: PLC0415 (matching imports this module)
 
         matcher = Matcher(faq)
         by_id = {e.id: e for e in faq.entries}
         for e in faq.entries:
-            for v in (e.question, *e.alternates):
+            for v in (e.question,) if questions_only else (e.question, *e.alternates):
                 cands = matcher.rank(v, 3)
                 own = next((x.score for x in cands if x.id == e.id), 0.0)
                 rival = next((x for x in cands if x.id != e.id and x.id in by_id), None)
@@ -828,15 +836,16 @@ def _finish(problems: list[Problem]) -> list[Problem]:
     return problems
 
 
-def parse_faq(text: str, path: str = "<faq>", *, check_similar: bool = True) -> tuple[Faq, list[Problem]]:
+def parse_faq(text: str, path: str = "<faq>", *, check_similar: bool = True,
+              similar_work: int | None = SIMILAR_MAX_WORK) -> tuple[Faq, list[Problem]]:
     """Parse and validate; return (faq, warnings) or raise FaqError listing every problem.
 
     ``check_similar=False`` skips the matcher-based confusion warnings (they cost one ranking per
-    question and alternate).
+    question and alternate); ``similar_work`` bounds that check (None: no bound, see SIMILAR_MAX_WORK).
     """
     path = str(path)
     if isinstance(text, (bytes, bytearray)):
-        return _parse_bytes(bytes(text), path, check_similar)
+        return _parse_bytes(bytes(text), path, check_similar, similar_work)
     if not isinstance(text, str):
         raise FaqError([Problem(path, None, f"expected the text of a YAML file, got {type(text).__name__}.")])
     if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
@@ -848,7 +857,7 @@ def parse_faq(text: str, path: str = "<faq>", *, check_similar: bool = True) -> 
         root = _compose(text, path)
         faq = _build(c, root)
         if faq is not None and check_similar:
-            _similarity_warnings(c, faq)
+            _similarity_warnings(c, faq, similar_work)
     except yaml.YAMLError as exc:
         raise FaqError([_yaml_error(exc, path, text)]) from None
     except RecursionError:
@@ -868,7 +877,8 @@ def parse_faq(text: str, path: str = "<faq>", *, check_similar: bool = True) -> 
     return faq, problems
 
 
-def _parse_bytes(data: bytes, path: str, check_similar: bool = True) -> tuple[Faq, list[Problem]]:
+def _parse_bytes(data: bytes, path: str, check_similar: bool = True,
+                 similar_work: int | None = SIMILAR_MAX_WORK) -> tuple[Faq, list[Problem]]:
     if len(data) > MAX_FILE_BYTES:
         raise FaqError([Problem(path, None, f"the file is larger than 1 MB ({len(data):,} bytes).",
                                 "an FAQ this size is almost certainly the wrong file; check the path.")])
@@ -880,10 +890,11 @@ def _parse_bytes(data: bytes, path: str, check_similar: bool = True) -> tuple[Fa
                                             "on this line).",
                                 "save it as 'UTF-8' in your editor; if it was pasted from Word, "
                                 "retype that line.")]) from None
-    return parse_faq(text, path, check_similar=check_similar)
+    return parse_faq(text, path, check_similar=check_similar, similar_work=similar_work)
 
 
-def load_faq(path: str | os.PathLike, *, check_similar: bool = True) -> tuple[Faq, list[Problem]]:
+def load_faq(path: str | os.PathLike, *, check_similar: bool = True,
+             similar_work: int | None = SIMILAR_MAX_WORK) -> tuple[Faq, list[Problem]]:
     """Read and validate the file; return (faq, warnings) or raise FaqError (and nothing else)."""
     try:
         path = os.fspath(path)
@@ -895,13 +906,13 @@ def load_faq(path: str | os.PathLike, *, check_similar: bool = True) -> tuple[Fa
     except (OSError, ValueError) as exc:
         raise FaqError([Problem(path, None, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
                                 "check the path (--faq or FAQ_PATH) and that the file exists")]) from None
-    return _parse_bytes(data, path, check_similar)
+    return _parse_bytes(data, path, check_similar, similar_work)
 
 
 def check_faq(path: str | os.PathLike) -> list[Problem]:
-    """Every problem (errors and warnings); never raises."""
+    """Every problem (errors and warnings), with the confusion check in full however big; never raises."""
     try:
-        _, warnings = load_faq(path)
+        _, warnings = load_faq(path, similar_work=None)
         return warnings
     except FaqError as exc:
         return exc.problems

@@ -310,6 +310,17 @@ def test_distinct_entries_raise_no_confusion_warning():
     assert not [p for p in warnings_of(text) if "so alike" in p.message]
 
 
+def test_confusion_check_is_bounded_on_load_but_complete_in_check_faq(tmp_path):
+    """A huge FAQ must not stall a reload; `faqbot check` (check_faq) still runs it in full."""
+    text = textwrap.dedent(NEAR_DUPLICATES).replace("[can i drive home afterwards, may i",
+                                                    "[afterwards can i drive home, may i")
+    _, bounded = parse_faq(text, similar_work=1)
+    assert not [p for p in bounded if "so alike" in p.message]
+    f = tmp_path / "faq.yaml"
+    f.write_text(text, encoding="utf-8")
+    assert [p for p in check_faq(f) if "so alike" in p.message]
+
+
 def test_confusion_check_can_be_skipped():
     _, warnings = parse_faq(textwrap.dedent(NEAR_DUPLICATES), check_similar=False)
     assert not [p for p in warnings if "so alike" in p.message]

@@ -10,7 +10,7 @@ import time
 from datetime import datetime, timezone
 
 from telegram import Update, User
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.pipeline import Decision
@@ -18,8 +18,8 @@ from bot.store import ACKNOWLEDGED, OPEN, RESOLVED, Alert, Store
 from bot.settings import Settings
 from bot.triage import EMERGENCY, LEXICON_VERSION
 
-from .common import (MAX_MESSAGE, Deps, button, clip, display_name, esc, get_deps, keyboard,
-                     retry_after_seconds, tg_len)
+from .common import (MAX_MESSAGE, Deps, answer_query, button, clip, display_name, esc, get_deps,
+                     keyboard, retry_after_seconds, send_html, tg_len)
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +33,38 @@ def hhmm(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _alert_fields(decision: Decision, user: User | None, chat_id: int, text: str,
+                  context: tuple[str, ...]) -> dict:
+    e = decision.escalation
+    return dict(tier=e.tier, category=e.category, matched=e.matched, lexicon_version=LEXICON_VERSION,
+                chat_id=chat_id, user_id=user.id if user else None,
+                patient_name=user.full_name if user else None, username=user.username if user else None,
+                text=text, context=context, reply=decision.reply)
+
+
 def raise_alert(deps: Deps, decision: Decision, user: User | None, chat_id: int, text: str,
                 context: tuple[str, ...] = ()) -> Alert:
     """Write the alert to the outbox (durable) and wake the sender. Nothing is sent here."""
-    esc_ = decision.escalation
-    alert = deps.store.add_alert(
-        tier=esc_.tier, category=esc_.category, matched=esc_.matched, lexicon_version=LEXICON_VERSION,
-        chat_id=chat_id, user_id=user.id if user else None,
-        patient_name=user.full_name if user else None, username=user.username if user else None,
-        text=text, context=context, reply=decision.reply)
-    log.warning("alert %d raised: tier=%s category=%s chat=%s", alert.id, esc_.tier, esc_.category, chat_id)
+    alert = deps.store.add_alert(**_alert_fields(decision, user, chat_id, text, context))
+    log.warning("alert %d raised: tier=%s category=%s chat=%s", alert.id, alert.tier, alert.category, chat_id)
     if deps.outbox is not None:
         deps.outbox.wake()
     return alert
+
+
+async def send_unstored_alert(deps: Deps, bot, decision: Decision, user: User | None, chat_id: int, text: str,
+                              context: tuple[str, ...] = ()) -> None:
+    """Last resort when the database refused the alert: send it straight to staff (no buttons,
+    no retry after a restart), so the red flag still reaches a person."""
+    now = time.time()
+    alert = Alert(id=0, created_at=now, purged=False, delivered=False, delivered_at=None, staff_message_id=None,
+                  attempts=0, next_attempt=now, last_error=None, status=OPEN, acked_by=None, acked_at=None,
+                  resolved_by=None, resolved_at=None, last_sent_at=None, repeats=0,
+                  **_alert_fields(decision, user, chat_id, text, tuple(context)))
+    sent = await send_html(bot, deps.settings.staff_chat_id, format_alert(alert), settings=deps.settings,
+                           what="unstored alert")
+    log.critical("alert for chat %s could not be stored; sent directly to staff: %s", chat_id,
+                 "delivered" if sent else "NOT DELIVERED")
 
 
 # ---- the message staff see -------------------------------------------------------------------------
@@ -144,6 +163,7 @@ class Outbox:
 
     def __init__(self, bot, store: Store, settings: Settings):
         self.bot, self.store, self.settings = bot, store, settings
+        self.chat_id = settings.staff_chat_id
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._last_error_log = 0.0
@@ -193,8 +213,12 @@ class Outbox:
         if alert.next_attempt > now:
             return alert.next_attempt - now
         try:
-            msg = await self.bot.send_message(chat_id=self.settings.staff_chat_id, text=format_alert(alert),
-                                              reply_markup=alert_keyboard(alert))
+            msg = await self._send(alert)
+        except ChatMigrated as exc:  # the staff group became a supergroup: follow it, tell operators
+            self.chat_id = exc.new_chat_id
+            log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (alerts follow it until restart)",
+                      exc.new_chat_id, exc.new_chat_id)
+            return 0.0
         except RetryAfter as exc:
             delay = retry_after_seconds(exc)
             self._failed(alert, exc, delay)
@@ -208,6 +232,17 @@ class Outbox:
         log.info("alert %d delivered to the staff chat (message %s, attempt %d)", alert.id, msg.message_id,
                  alert.attempts + 1)
         return 0.0
+
+    async def _send(self, alert: Alert):
+        kwargs = dict(chat_id=self.chat_id, text=format_alert(alert), reply_markup=alert_keyboard(alert))
+        try:
+            return await self.bot.send_message(**kwargs)
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                raise
+            # Telegram refused the formatting: never let that block the outbox; send it unformatted
+            log.error("alert %d refused by Telegram (%s); sending it without formatting", alert.id, exc)
+            return await self.bot.send_message(**kwargs, parse_mode=None)
 
     def _failed(self, alert: Alert, exc: Exception, delay: float) -> None:
         self.store.mark_failed(alert.id, f"{type(exc).__name__}: {exc}", time.time() + delay)
@@ -245,7 +280,7 @@ async def repeat_unacknowledged(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.answer()
+    await answer_query(query)
     deps = get_deps(context)
     user, chat = update.effective_user, update.effective_chat
     if not deps.settings.is_staff(user.id if user else None, chat.id if chat else None):

@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.store import Store
 
 from . import alerts, patient, staff
-from .common import DEPS_KEY, Deps, FloodGate, RecentMessages, get_deps
+from .common import DEPS_KEY, Deps, FloodGate, RecentMessages, answer_query, get_deps
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def _private_only(callback):
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
         if chat is None or chat.type != "private":
-            await update.callback_query.answer()
+            await answer_query(update.callback_query)
             return
         await callback(update, context)
     wrapper.__name__ = callback.__name__
@@ -149,7 +149,7 @@ def _private_only(callback):
 
 async def _stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Unknown callback data (an old or forged button): acknowledge so the client stops spinning."""
-    await update.callback_query.answer()
+    await answer_query(update.callback_query)
 
 
 async def _mark_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

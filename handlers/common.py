@@ -236,6 +236,15 @@ async def send_text(bot, chat_id: int, text: str, *, settings: Settings,
     return sent
 
 
+async def answer_query(query, text: str | None = None) -> None:
+    """Stop the client's spinner first thing; a failure here must not stop what the tap asked for
+    (an "I need help now" tap during a network blip still raises its alert)."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("callback query not answered: %s", type(exc).__name__)
+
+
 def display_name(user) -> str:
     if user is None:
         return "unknown"

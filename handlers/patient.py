@@ -13,9 +13,9 @@ from telegram.ext import ContextTypes
 from bot.pipeline import ANSWER, ESCALATE, FALLBACK, SUGGEST, Decision
 from bot.triage import EMERGENCY, PROVIDER
 
-from .alerts import raise_alert
-from .common import (Deps, button, esc, faq_ref, get_deps, keyboard, resolve_faq_ref, send_html,
-                     send_text, topic_ref)
+from .alerts import raise_alert, send_unstored_alert
+from .common import (Deps, answer_query, button, esc, faq_ref, get_deps, keyboard, resolve_faq_ref,
+                     send_html, send_text, topic_ref)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,14 @@ FLOOD_TEXT = ("You're sending messages faster than I can answer. Please wait a m
               "your question again. If this is urgent, call {emergency_number} or call or text {crisis_line}.")
 ERROR_TEXT = ("Sorry, something went wrong on my side. Please try again in a moment. If this is urgent, "
               "call {emergency_number} or call or text {crisis_line}, or contact {contact}.")
+
+
+def record(write, *args, **kwargs) -> None:
+    """Counters and feedback are worth less than the reply: a store failure never blocks it."""
+    try:
+        write(*args, **kwargs)
+    except Exception:
+        log.exception("store write %s failed", getattr(write, "__name__", write))
 
 
 def _render(deps: Deps, template: str) -> str:
@@ -107,10 +115,18 @@ async def escalate(deps: Deps, context, update: Update, decision: Decision, text
                    source: str = "message") -> None:
     """Outbox first, then the patient's reply: the alert survives even if the reply cannot be sent."""
     chat_id = update.effective_chat.id
-    raise_alert(deps, decision, update.effective_user, chat_id, text, deps.recent.get(chat_id))
-    deps.store.record_event(ESCALATE, source=source, tier=decision.escalation.tier,
-                            category=decision.escalation.category)
+    recent = deps.recent.get(chat_id)
+    try:
+        raise_alert(deps, decision, update.effective_user, chat_id, text, recent)
+        stored = True
+    except Exception:
+        log.critical("alert for chat %s NOT STORED", chat_id, exc_info=True)
+        stored = False
     await send_text(context.bot, chat_id, decision.reply, settings=deps.settings, what="escalation reply")
+    if not stored:
+        await send_unstored_alert(deps, context.bot, decision, update.effective_user, chat_id, text, recent)
+    record(deps.store.record_event, ESCALATE, source=source, tier=decision.escalation.tier,
+           category=decision.escalation.category)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,25 +154,26 @@ async def reply_to_decision(deps: Deps, context, update: Update, decision: Decis
         await escalate(deps, context, update, decision, text)
         return
     if user is not None and not deps.flood.allow(user.id):
-        deps.store.record_event("flood", source=source)
+        record(deps.store.record_event, "flood", source=source)
         log.info("flood: short reply to chat %s", chat_id)
         await send_text(context.bot, chat_id, _render(deps, FLOOD_TEXT), settings=deps.settings)
         return
     if decision.kind == ANSWER:
-        deps.store.record_event(ANSWER, source=source, faq_id=decision.faq_id, score=decision.score)
+        record(deps.store.record_event, ANSWER, source=source, faq_id=decision.faq_id, score=decision.score)
         await send_text(context.bot, chat_id, answer_text(decision), settings=deps.settings,
                         reply_markup=answer_keyboard(decision))
     elif decision.kind == SUGGEST:
-        deps.store.record_event(SUGGEST, source=source, score=decision.score)
+        record(deps.store.record_event, SUGGEST, source=source, score=decision.score)
         await send_text(context.bot, chat_id, decision.reply, settings=deps.settings,
                         reply_markup=suggest_keyboard(decision))
     else:
         nearest = decision.candidates[0] if decision.candidates else None
         kind = FALLBACK if decision.unanswered else "not_text"
-        deps.store.record_event(kind, source=source, faq_id=nearest.id if nearest else None,
-                                score=decision.score)
+        record(deps.store.record_event, kind, source=source, faq_id=nearest.id if nearest else None,
+               score=decision.score)
         if decision.unanswered:
-            deps.store.add_unanswered(text, nearest.id if nearest else None, nearest.score if nearest else None)
+            record(deps.store.add_unanswered, text, nearest.id if nearest else None,
+                   nearest.score if nearest else None)
         await send_text(context.bot, chat_id, decision.reply, settings=deps.settings,
                         reply_markup=fallback_keyboard() if decision.unanswered else None)
 
@@ -181,7 +198,7 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await escalate(deps, context, update, decision, caption, source="media")
             deps.recent.add(update.effective_chat.id, caption)
             return
-    deps.store.record_event("not_text", source="media")
+    record(deps.store.record_event, "not_text", source="media")
     await send_text(context.bot, update.effective_chat.id, _render(deps, deps.faq.texts.not_text),
                     settings=deps.settings)
 
@@ -189,7 +206,7 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 # ---- buttons ----------------------------------------------------------------------------------------
 async def on_faq_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.answer()
+    await answer_query(query)
     deps = get_deps(context)
     faq_id = resolve_faq_ref(deps.faq, context.match.group(1))
     decision = deps.assistant.answer_for(faq_id) if faq_id else None
@@ -198,7 +215,7 @@ async def on_faq_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                         "That question is no longer in my list. Please type your question, or use /topics.",
                         settings=deps.settings)
         return
-    deps.store.record_event("picked", source="button", faq_id=decision.faq_id, score=decision.score)
+    record(deps.store.record_event, "picked", source="button", faq_id=decision.faq_id, score=decision.score)
     await send_text(context.bot, update.effective_chat.id, answer_text(decision), settings=deps.settings,
                     reply_markup=answer_keyboard(decision))
 
@@ -206,12 +223,12 @@ async def on_faq_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     helpful = context.match.group(1) == "up"
-    await query.answer("Thank you for the feedback." if helpful else None)
+    await answer_query(query, "Thank you for the feedback." if helpful else None)
     deps = get_deps(context)
     ref = context.match.group(2)
     faq_id = resolve_faq_ref(deps.faq, ref) or (None if ref.startswith("#") else ref)
     if faq_id:
-        deps.store.record_feedback(faq_id, helpful)
+        record(deps.store.record_feedback, faq_id, helpful)
     log.info("feedback helpful=%s faq_id=%s", helpful, faq_id)
     # drop the feedback row so one answer gets one vote; keep the follow-up buttons
     markup = query.message.reply_markup if query.message else None
@@ -230,7 +247,7 @@ async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.answer()
+    await answer_query(query)
     deps = get_deps(context)
     ref = context.match.group(1)
     if ref == "all":
@@ -253,7 +270,7 @@ async def on_topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The patient asked for a person: no triage needed, the request itself is the signal."""
     query = update.callback_query
-    await query.answer()
+    await answer_query(query)
     deps = get_deps(context)
     tier = EMERGENCY if context.match.group(1) == "now" else PROVIDER
     label = "[tapped 'I need help now']" if tier == EMERGENCY else "[tapped 'Talk to the clinic']"

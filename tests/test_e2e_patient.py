@@ -253,6 +253,28 @@ async def test_alert_reaches_staff_after_the_staff_chat_failed_several_times(app
         assert store.alert(1).delivered and store.alert(1).attempts == 5
 
 
+async def test_red_flag_reaches_staff_even_when_the_database_refuses_writes(app, api, assistant):
+    text, decision = pick(assistant, ESCALATE, EMERGENCY_TEXTS, EMERGENCY)
+    app.bot_data["deps"].store.db.execute("PRAGMA query_only = ON")  # a real SQLite write failure
+    mark = api.mark()
+    api.send_text(api.user(PATIENT, "Ann"), text)
+    reply = await api.wait_for(lambda c: c.chat_id == PATIENT, since=mark)
+    assert reply.plain_text == decision.reply
+    alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT, since=mark)
+    assert text in alert.plain_text and not alert.callback_data
+    app.bot_data["deps"].store.db.execute("PRAGMA query_only = OFF")
+
+
+async def test_alert_telegram_refuses_to_parse_is_sent_unformatted_rather_than_stuck(app, api, assistant):
+    text, _ = pick(assistant, ESCALATE, EMERGENCY_TEXTS, EMERGENCY)
+    api.fail("sendMessage", chat_id=STAFF_CHAT, times=1, status=400,
+             description="Bad Request: can't parse entities: unsupported start tag")
+    mark = api.mark()
+    api.send_text(api.user(PATIENT, "Ann"), text)
+    alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT, since=mark)
+    assert alert.parse_mode is None and text in alert.plain_text and alert.callback_data
+
+
 async def test_pending_alert_is_sent_after_a_restart(start_bot, api, assistant, settings):
     text, _ = pick(assistant, ESCALATE, EMERGENCY_TEXTS, EMERGENCY)
     outage = api.fail("sendMessage", chat_id=STAFF_CHAT, times=None, status=502)

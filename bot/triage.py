@@ -72,7 +72,7 @@ class LexiconError(ValueError):
 
 _ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CAMEL = re.compile(r"([a-z])([A-Z][a-z])")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
     "`": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2026": " ",
@@ -165,7 +165,8 @@ class _Normaliser:
         if not text.isascii():
             text = _ZERO_WIDTH.sub("", text)
             text = text.translate(_QUOTES)
-        text = _CONTROL.sub(" ", text)
+        if not text.isprintable():
+            text = _CONTROL.sub(" ", text)
         if not text.islower():
             text = _CAMEL.sub(r"\1 \2", text)  # "SuicideRecently" -> "Suicide Recently"
         if not text.isascii():
@@ -440,25 +441,28 @@ class _HeadIndex:
                 else:
                     self.exact.setdefault(h, []).append(pid)
         self.prefix_lengths = sorted({len(p) for p in self.prefix})
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def _heads_of(self, tok: str) -> tuple[int, ...]:
+        """The patterns that may start with this word (cached: the same words recur)."""
+        hit: list[int] = list(self.exact.get(tok, ()))
+        if tok and tok[0].isdigit():
+            hit.extend(self.exact.get(_DIGIT_HEAD, ()))
+        for n in self.prefix_lengths:
+            if n > len(tok):
+                break
+            hit.extend(self.prefix.get(tok[:n], ()))
+        out = tuple(hit)
+        if len(self._cache) < 200000:
+            self._cache[tok] = out
+        return out
 
     def starts(self, norm: str) -> dict[int, list[int]]:
         """pattern id -> sorted start offsets in ``norm`` where it may match."""
-        exact, prefix, lengths = self.exact, self.prefix, self.prefix_lengths
+        cache, heads_of = self._cache, self._heads_of
         words: dict[str, list[int]] = {}
-        digit = exact.get(_DIGIT_HEAD)
         for tok in set(norm.split(" ")):
-            if not tok:
-                continue
-            ids = exact.get(tok)
-            hit = list(ids) if ids else []
-            if digit and tok[0].isdigit():
-                hit.extend(digit)
-            for n in lengths:
-                if n > len(tok):
-                    break
-                ids = prefix.get(tok[:n])
-                if ids:
-                    hit.extend(ids)
+            hit = cache[tok] if tok in cache else heads_of(tok)
             if hit:
                 words[tok] = hit
         out: dict[int, list[int]] = {}

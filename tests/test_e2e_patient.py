@@ -75,6 +75,18 @@ async def test_start_welcomes_with_crisis_line_and_privacy_note(app, api, assist
     assert "privacy" in call.plain_text.lower()
 
 
+async def test_with_the_rate_limiter_on_questions_and_alerts_still_flow(start_bot, api, settings, assistant):
+    app = await start_bot(settings.replace(rate_limit=True))
+    assert app.bot.rate_limiter is not None
+    entry, _ = answerable(assistant)
+    flag, _ = pick(assistant, ESCALATE, EMERGENCY_TEXTS, EMERGENCY)
+    call = await say(api, api.user(PATIENT, "Ann"), entry.question)
+    assert call.plain_text.startswith(entry.answer)
+    mark = api.mark()
+    api.send_text(api.user(PATIENT + 1, "Ben"), flag)
+    assert flag in (await api.wait_for(lambda c: c.chat_id == STAFF_CHAT, since=mark)).plain_text
+
+
 async def test_answered_question_gets_answer_feedback_and_follow_up_buttons(app, api, assistant, settings):
     entry, decision = answerable(assistant)
     call = await say(api, api.user(PATIENT, "Ann"), entry.question)

@@ -130,7 +130,8 @@ class Settings:
                             "token in .env as TELEGRAM_BOT_TOKEN=123456:ABC...")
         elif any(c.isspace() for c in token) or ":" not in token:
             problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (expected "
-                            "digits, a colon, then letters, e.g. 123456:ABC-DEF...). Copy it again from @BotFather.")
+                            "digits, a colon, then letters, e.g. 123456:ABC-DEF...). "
+                            "Copy it again from @BotFather.")
 
         staff_chat_id = 0
         raw = get("STAFF_CHAT_ID")

@@ -295,3 +295,11 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.edit_message_text(text=format_alert(alert), reply_markup=alert_keyboard(alert))
     except TelegramError as exc:  # "message is not modified" when pressed twice, or a network error
         log.info("alert %d: message not edited (%s)", alert.id, type(exc).__name__)
+    pressed = query.message.message_id if query.message else None
+    if alert.staff_message_id and alert.staff_message_id != pressed:  # tapped on a repeat: update the original
+        try:
+            await context.bot.edit_message_text(chat_id=deps.settings.staff_chat_id,
+                                                message_id=alert.staff_message_id,
+                                                text=format_alert(alert), reply_markup=alert_keyboard(alert))
+        except TelegramError as exc:
+            log.info("alert %d: original message not edited (%s)", alert.id, type(exc).__name__)

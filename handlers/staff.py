@@ -80,7 +80,8 @@ def reload_faq(deps: Deps) -> list[str]:
         deps.faq_watch.reported_broken = digest
         log.warning("faq reload failed: %d problems; still serving the last good version", len(exc.problems))
         return [f"❌ <b>{faq_name(deps)} was not loaded</b>: it has problems. I keep answering from the last "
-                f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"] + problems_html(exc.problems)
+                f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"
+                ] + problems_html(exc.problems)
     deps.faq_watch.reported_broken = None
     deps.faq_watch.loaded = digest
     deps.health.mark_faq_loaded()
@@ -159,7 +160,8 @@ def open_alerts_html(alerts) -> list[str]:
         return ["No open alerts. ✅"]
     out = [f"<b>Open alerts: {len(alerts)}</b>"]
     for a in alerts:
-        who = "purged" if a.purged else esc(a.patient_name or "unknown") + (f" @{esc(a.username)}" if a.username else "")
+        who = "purged" if a.purged else esc(a.patient_name or "unknown")
+        who += f" @{esc(a.username)}" if a.username and not a.purged else ""
         state = (f"🟡 {esc(a.acked_by or '?')} is on it" if a.status == ACKNOWLEDGED else "🔴 nobody yet")
         sent = "" if a.delivered else f" · ⚠️ not yet delivered ({a.attempts} attempts)"
         out.append(f"#{a.id} {TIER_BADGE.get(a.tier, esc(a.tier))} · {esc(a.category)} · {who} · "

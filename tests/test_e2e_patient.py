@@ -246,6 +246,12 @@ async def test_unacknowledged_emergency_alert_is_repeated(start_bot, api, settin
     repeat = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and "REPEAT" in (c.plain_text or ""),
                                 since=mark, timeout=10)
     assert text in repeat.plain_text and repeat.callback_data[0].startswith("ack:")
+    first = api.sent_to(STAFF_CHAT, since=mark)[0]
+    mark = api.mark()
+    api.press_button(api.user(STAFF_MEMBER, "Bob"), repeat, repeat.callback_data[0])
+    await api.wait_until(lambda: "Bob is on it" in (api.messages_to(STAFF_CHAT)[0].get("text") or ""),
+                         what="the original alert updated too")
+    assert first.message_id == api.messages_to(STAFF_CHAT)[0]["message_id"]
 
 
 async def test_alert_reaches_staff_after_the_staff_chat_failed_several_times(app, api, assistant, settings):

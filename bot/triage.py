@@ -300,7 +300,13 @@ class _Lexicon:
                     glued[p.replace(" ", "")] = p
         for v in spellings.values():
             vocabulary.update(v.split())
+        for r in raw_rules:  # whole words written in the regexes ("die", "pills")
+            for x in ([r["regex"]] if isinstance(r.get("regex"), str) else r.get("regex") or ()):
+                vocabulary.update(re.findall(r"(?<![a-z\\])[a-z]{3,}(?![a-z])",
+                                             _expand(str(x), macros, "vocabulary")))
         vocabulary.update(str(w) for w in norm.get("vocabulary") or ())
+        for p in norm.get("glued") or ():
+            glued[str(p).replace(" ", "")] = str(p)
         self.normalise = _Normaliser(spellings, phrases, vocabulary, fuzzy, fuzzy_exclude, glued)
 
         self.guards: dict[str, _Guard] = {}

@@ -1,0 +1,519 @@
+"""Red-flag triage: the safety floor every message passes through before any FAQ answer.
+
+The tables are the specification: message -> tier (or None).  They cover the issue's examples,
+slang and typos, indirect phrasing, third parties in danger now, and the look-alikes that must stay
+quiet (idioms, informational questions, stories).  tests/data/redflags.jsonl is the acceptance gate.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import triage as triage_mod
+from bot.faq import parse_faq
+from bot.pipeline import ESCALATE, Assistant
+from bot.triage import EMERGENCY, LEXICON_VERSION, PROVIDER, Escalation, Triage
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+LEXICON = ROOT / "bot" / "data" / "redflags.yaml"
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    return Triage()
+
+
+def tier_of(t: Triage, text: str) -> str | None:
+    e = t.check(text)
+    return e.tier if e else None
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables
+# ------------------------------------------------------------------------------------------------
+
+EMERGENCY_MESSAGES = [
+    # explicit, typos, slang, algospeak
+    "I want to kill myself",
+    "i want to die",
+    "im suicidel",
+    "feeling suicidal again tonight",
+    "kms",
+    "honestly just wanna kms",
+    "KMS",
+    "thinking about unaliving myself",
+    "I want to unalive",
+    "sewerslide is on my mind a lot",
+    "i just want to end it all",
+    "I'm going to end it tonight",
+    "I'm going to take my own life",
+    "i want to hang myself",
+    "I've been self harming again",
+    "i cut myself again last night",
+    "I burned my arm on purpose",
+    # indirect
+    "nobody would even notice if I was gone",
+    "I don't want to be here anymore",
+    "i dont want to wake up tomorrow",
+    "everyone would be better off without me",
+    "I wish I was never born",
+    "I wish I could go to sleep and never wake up",
+    "there's no reason for me to live",
+    "I have nothing left to live for",
+    "what's the point of living",
+    "I'm so tired of living",
+    "i cant do this anymore",
+    "I can't take it anymore",
+    "I'm such a burden to my family",
+    "this is my goodbye",
+    "I wrote goodbye letters to my kids",
+    "I've been giving away my things",
+    "I won't be here tomorrow",
+    "I keep having thoughts about ending my life",
+    "death sounds peaceful right now",
+    # plans, means
+    "how many pills would it take to die",
+    "what is the lethal dose of ketamine",
+    "I've been saving up my pills",
+    "i bought a rope",
+    "I have the pills in my hand",
+    "gonna take every pill in the cabinet tonight",
+    "I'm standing on the roof right now",
+    # overdose, medical
+    "I think I overdosed",
+    "i took all my troches at once",
+    "I took way too much ketamine",
+    "my chest hurts really bad",
+    "crushing chest pain and my left arm is numb",
+    "I can't breathe",
+    "i cant catch my breath",
+    "she's having a seizure",
+    "I think I'm having a seizure",
+    "he passed out and won't wake up",
+    "my husband is unresponsive",
+    "my lips and tongue are swelling up",
+    "I'm having a severe allergic reaction",
+    "worst headache of my life, came on suddenly",
+    "I suddenly lost vision in one eye",
+    "everything went black and I can't see",
+    "I think I'm having a stroke, my face is drooping",
+    # third parties in danger now
+    "my wife took all her pills",
+    "my son says he wants to kill himself",
+    "my girlfriend is threatening suicide",
+    "my friend just texted me that she's going to overdose",
+    "my dad is not breathing",
+    "I can't wake my partner up",
+]
+
+PROVIDER_MESSAGES = [
+    "there's blood in my pee",
+    "it burns when I pee",
+    "my pee is pinkish and it stings",
+    "my bladder hurts all the time",
+    "I'm peeing every 15 minutes",
+    "I think I have ketamine cystitis",
+    "my memory has been getting worse for weeks",
+    "it's been a month and I'm still foggy and confused all the time",
+    "I keep forgetting words at work since the course started",
+    "my husband is still confused two days after his session",
+    "I keep craving ketamine",
+    "I took an extra troche last night",
+    "I doubled my dose without telling anyone",
+    "I've been buying ketamine online",
+    "I think I'm addicted to ketamine",
+    "I'm still dissociating days after my session",
+    "the dissociation isn't wearing off, it's day 3",
+    "I've been hearing voices",
+    "my depression is getting worse",
+    "I feel so much worse since starting ketamine",
+    "I feel hopeless",
+    "I can't stop throwing up",
+    "been vomiting all day since the infusion",
+    "i cant keep anything down",
+]
+
+NONE_MESSAGES = [
+    # the issue's look-alikes
+    "can ketamine damage my bladder?",
+    "is the memory loss permanent?",
+    "the waiting is killing me",
+    "what is a k-hole?",
+    "my friend wanted to die before she found this clinic",
+    # slang only as a whole word
+    "I ran 5 kms this morning",
+    "it's about 20 kms from my house",
+    "I'm on a diet",
+    "is it ok to diet before a session",
+    "studied the diet plan",
+    # idioms
+    "I'm dying to know when my next session is",
+    "I almost died laughing at the waiting room poster",
+    "my mom will kill me if I miss the appointment",
+    "this traffic is killing me",
+    "I'd kill for an earlier slot",
+    "I almost had a heart attack when I saw the bill",
+    "I could die of embarrassment, I cried during the session",
+    "I can't breathe, I'm laughing so hard",
+    "the dishes are to die for",
+    "we're going to end things with the old pharmacy",
+    # informational questions
+    "can you overdose on ketamine?",
+    "can ketamine cause seizures?",
+    "is chest pain a side effect?",
+    "does ketamine help with suicidal thoughts?",
+    "what's the suicide hotline number?",
+    "can you get addicted to ketamine?",
+    "is it normal to dissociate during the session?",
+    "will I pass out during the infusion?",
+    "is it normal to not remember my session?",
+    "why can't I remember my session?",
+    "is the brain fog permanent?",
+    "can ketamine make depression worse?",
+    "is blood in urine a sign of bladder damage?",
+    "I'm scared of getting addicted, how likely is that",
+    "what happens if I take an extra dose?",
+    # stories, negations, history
+    "before treatment I was suicidal, now I feel so much better, thank you all",
+    "I'm not suicidal, just curious about the dose",
+    "I don't want to die, I just want to feel better",
+    "my grandfather had a stroke years ago",
+    "I had a seizure as a kid, can I still do ketamine?",
+    "I have a history of seizures",
+    "I cut myself shaving this morning",
+    "I passed out on the couch watching tv",
+    "I don't want to be here for the whole session",
+    # ordinary clinic questions
+    "why can't I remember much of my session?",
+    "can I drive after my infusion?",
+    "how long does the fog last?",
+    "is it odd that I remember emotions but not details",
+    "what should I eat before a session",
+    "does insurance cover this?",
+    "thank you so much!",
+]
+
+
+@pytest.mark.parametrize("text", EMERGENCY_MESSAGES)
+def test_emergency_messages_escalate_to_emergency(triage, text):
+    assert tier_of(triage, text) == EMERGENCY, triage.normalise(text)
+
+
+@pytest.mark.parametrize("text", PROVIDER_MESSAGES)
+def test_provider_messages_escalate_to_provider(triage, text):
+    assert tier_of(triage, text) == PROVIDER, triage.normalise(text)
+
+
+@pytest.mark.parametrize("text", NONE_MESSAGES)
+def test_look_alikes_do_not_escalate(triage, text):
+    e = triage.check(text)
+    assert e is None, f"{e} for {triage.normalise(text)!r}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Normalisation: the same red flag however it is typed
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I don\u2019t want to live anymore",  # curly apostrophe
+    "I dont want to live anymore",  # no apostrophe
+    "i DONT want to LIVE anymore",
+    "su\u200bicidal",  # zero-width space inside the word
+    "sui\u00adcidal",  # soft hyphen
+    "su\u00efcidal",  # accent
+    "\uff53\uff55\uff49\uff43\uff49\uff44\uff41\uff4c",  # full-width letters
+    "k1ll mys3lf",  # leetspeak
+    "$uicidal",
+    "soooooo suicidal",  # repeated letters
+    "I wanna diiiiie",
+    "IwantToDie",  # glued words
+    "iwanttodie",
+    "killmyself",
+    "Ex wife threatening SuicideRecently I left",  # title glued to body
+    "i want to die.I mean it",
+    "im gonna kms",
+    "suicidal!!!",
+    "sucidal thoughts",  # typos in long words
+    "suiside",
+    "I think I overdossed",
+    "I think i OD'd",
+    "he's unconsious",
+    "i keep halucinating days after",
+])
+def test_red_flags_survive_how_people_type(triage, text):
+    assert triage.check(text) is not None, triage.normalise(text)
+
+
+@pytest.mark.parametrize("text,token", [
+    ("I don't know", "dont"),
+    ("I\u2019m fine", "im"),
+    ("Caf\u00e9", "cafe"),
+    ("sooooo", "so"),
+    ("pleeeease", "please"),
+])
+def test_normalise_folds_apostrophes_accents_and_letter_runs(triage, text, token):
+    assert token in triage.normalise(text).split()
+
+
+@pytest.mark.parametrize("text", ["odd", "I'm on a diet", "kilometres", "overdue bill",
+                                  "consulting my doctor", "that's overrated", "carving a pumpkin"])
+def test_typo_correction_leaves_ordinary_words_alone(triage, text):
+    assert triage.check(text) is None, triage.normalise(text)
+
+
+# ------------------------------------------------------------------------------------------------
+# Tiers, matched, version
+# ------------------------------------------------------------------------------------------------
+
+def test_emergency_wins_over_provider_in_the_same_message(triage):
+    e = triage.check("it burns when I pee and honestly I want to kill myself")
+    assert e.tier == EMERGENCY and e.category == "suicide"
+
+
+def test_provider_flag_found_anywhere_in_a_long_message(triage):
+    text = "thanks for the answers about memory. " * 100 + "also there is blood in my pee"
+    assert tier_of(triage, text) == PROVIDER
+
+
+def test_emergency_found_in_a_5000_character_message(triage):
+    text = ("I have a question about the after-care sheet and the next dose. " * 80)[:4900]
+    assert tier_of(triage, text + " I want to end it all") == EMERGENCY
+
+
+def test_matched_names_the_rule_the_phrase_and_the_lexicon_version(triage):
+    e = triage.check("honestly I want to kill myself")
+    assert e.matched.startswith("suicide-word: ")
+    assert '"kill myself"' in e.matched and LEXICON_VERSION in e.matched
+
+
+def test_escalation_to_json_is_the_cli_contract(triage):
+    data = triage.check("my chest hurts").to_json()
+    assert data == {"tier": "emergency", "category": "chest-pain", "matched": data["matched"]}
+    assert isinstance(data["matched"], str) and data["matched"]
+    json.dumps(data)
+
+
+def test_lexicon_version_is_the_one_in_the_yaml():
+    assert LEXICON_VERSION == str(yaml.safe_load(LEXICON.read_text(encoding="utf-8"))["version"])
+    assert LEXICON_VERSION not in ("", "0")
+
+
+# ------------------------------------------------------------------------------------------------
+# Clinic extras from faq.yaml: they add, never remove or lower
+# ------------------------------------------------------------------------------------------------
+
+def test_clinic_phrase_adds_an_emergency_flag():
+    t = Triage({"emergency": ["purple elephant"]})
+    e = t.check("I keep seeing the Purple  Elephant again")
+    assert e.tier == EMERGENCY and e.category == "clinic" and "purple elephant" in e.matched
+    assert Triage().check("I keep seeing the purple elephant again") is None
+
+
+def test_clinic_phrase_adds_a_provider_flag_with_word_boundaries():
+    t = Triage({"provider": ["itchy ears"]})
+    assert tier_of(t, "my ITCHY ears are back") == PROVIDER
+    assert tier_of(t, "my itchy earsplitting headache") is None
+
+
+@pytest.mark.parametrize("extra", [
+    {"provider": ["kill myself", "chest pain"]},  # built-in emergency phrases listed as provider
+    {"emergency": []},
+    {"provider": []},
+    {"emergency": None, "provider": None},
+    {},
+    None,
+])
+def test_clinic_extras_cannot_lower_the_built_in_floor(extra):
+    t = Triage(extra)
+    assert tier_of(t, "I want to kill myself") == EMERGENCY
+    assert tier_of(t, "I have chest pain") == EMERGENCY
+    assert tier_of(t, "there's blood in my pee") == PROVIDER
+
+
+@pytest.mark.parametrize("extra", [
+    {"urgent": ["purple elephant"]},  # unknown tier key: ignored, no crash
+    {"emergency": ["", "   ", "!!!", None]},  # empty phrases must not match every message
+    {"emergency": "purple elephant"},  # a single string instead of a list
+    {"emergency": [42, "purple elephant"]},
+    ["emergency"],  # not a mapping at all
+])
+def test_odd_clinic_extras_do_not_crash_or_fire_on_everything(extra):
+    t = Triage(extra)
+    assert t.check("what should I eat before my session?") is None
+    assert tier_of(t, "I want to die") == EMERGENCY
+
+
+def test_red_flags_from_faq_yaml_escalate_through_the_pipeline():
+    faq, _ = parse_faq(
+        "red_flags:\n  emergency: [purple elephant]\n  provider: [itchy ears]\n"
+        "faqs:\n  - id: fog\n    question: How long does the brain fog last?\n"
+        "    answer: Usually a few hours.\n", "clinic.yaml")
+    assistant = Assistant(faq)
+    d = assistant.decide("the purple elephant is back")
+    assert d.kind == ESCALATE and d.escalation.tier == EMERGENCY
+    assert assistant.decide("my itchy ears").escalation.tier == PROVIDER
+    assert assistant.decide("I want to kill myself").escalation.tier == EMERGENCY
+    assert assistant.decide("how long does the brain fog last?").kind != ESCALATE
+
+
+def test_the_real_faq_yaml_extras_keep_the_floor():
+    from bot.faq import load_faq
+    faq, _ = load_faq(ROOT / "faq.yaml")
+    t = Triage(faq.red_flags)
+    assert tier_of(t, "I want to kill myself") == EMERGENCY
+    assert t.check("how long does the brain fog last?") is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Never raises, never slow by construction
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n", "\x00\x01\x02", "\x7f" * 50, "?" * 5000, "." * 5000, "...", "'", "''''",
+    "\U0001f600" * 2000, "\u200b" * 5000, "a" * 20000, "a" * 200000, "kms " * 5000,
+    "i " * 5000, "my wife " * 2000, "1" * 5000, "\ud800", "\U0010ffff", "e\u0301" * 1000,
+    "\u0644\u0627 \u0623\u0631\u064a\u062f", "\u6b7b\u306b\u305f\u3044", "$$$ @@@ 0 1 3 4",
+    "od'd'd'd'd", "o.d.o.d.o.d.", "KmS" * 100,
+])
+def test_check_never_raises_on_odd_input(triage, text):
+    result = triage.check(text)
+    assert result is None or isinstance(result, Escalation)
+
+
+@pytest.mark.parametrize("value", [None, 42, b"kms", ["kms"]])
+def test_check_tolerates_non_string_input(triage, value):
+    result = triage.check(value)
+    assert result is None or isinstance(result, Escalation)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_check_never_raises_on_arbitrary_text(text):
+    result = _SHARED.check(text)
+    assert result is None or isinstance(result, Escalation)
+
+
+_SHARED = Triage()
+_WORDS = ["i", "want", "to", "die", "kill", "myself", "my", "wife", "took", "all", "her", "pills",
+          "not", "dont", "suicidal", "is", "the", "memory", "worse", "for", "weeks", "chest", "pain",
+          "?", ".", "blood", "in", "pee", "can", "ketamine", "before", "she", "end", "it", "kms",
+          "still", "days", "after", "session", "cant", "breathe", "lol", "5", "overdose", "extra"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25))
+def test_head_word_index_finds_exactly_what_a_full_scan_finds(words):
+    """The speed-up (try a pattern only where its first word stands) must never lose a match."""
+    text = " ".join(words)
+    full = _full_scan_triage()
+    assert _SHARED.check(text) == full.check(text)
+
+
+_FULL: list[Triage] = []
+
+
+def _full_scan_triage() -> Triage:
+    if not _FULL:
+        t = Triage()
+        t._scan = set(range(len(t._patterns)))  # search every pattern in the whole text
+        _FULL.append(t)
+    return _FULL[0]
+
+
+@pytest.mark.parametrize("row", json.loads(json.dumps(
+    [json.loads(x) for x in (DATA / "redflags.jsonl").read_text(encoding="utf-8").splitlines()
+     if x.strip()] if (DATA / "redflags.jsonl").exists() else [])), ids=lambda r: r["text"][:40])
+def test_head_word_index_agrees_with_full_scan_on_the_labelled_set(triage, row):
+    assert triage.check(row["text"]) == _full_scan_triage().check(row["text"])
+
+
+def _regex_sources():
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    for key, src in (data.get("define") or {}).items():
+        yield f"define {key}", str(src)
+    for gid, g in (data.get("guards") or {}).items():
+        for k in ("before", "after", "clause", "inside", "unless"):
+            if g.get(k):
+                yield f"guard {gid}.{k}", str(g[k])
+    for r in data["rules"]:
+        regexes = r.get("regex") or []
+        for i, src in enumerate([regexes] if isinstance(regexes, str) else regexes):
+            yield f"rule {r['id']}[{i}]", str(src)
+
+
+@pytest.mark.parametrize("where,src", list(_regex_sources()), ids=lambda x: str(x)[:50])
+def test_lexicon_regexes_have_only_bounded_gaps(where, src):
+    """Unbounded wildcards are what make a regex backtrack catastrophically on a long message."""
+    assert not re.search(r"\.\*|\.\+|\.\{\d*,\}|\)\*|\)\+(?!\?)|\\w\+ \)\*|\\w\+ \)\+|\{\d+,\}",
+                         src), f"{where}: unbounded gap in {src[:80]}"
+
+
+def test_every_rule_has_a_known_tier_and_a_unique_id():
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    ids = [r["id"] for r in data["rules"]]
+    assert len(ids) == len(set(ids))
+    assert {r["tier"] for r in data["rules"]} == {EMERGENCY, PROVIDER}
+
+
+def test_a_broken_lexicon_is_reported_not_half_loaded():
+    with pytest.raises(triage_mod.LexiconError, match="unknown guard"):
+        triage_mod._Lexicon({"version": "x", "rules": [
+            {"id": "r", "tier": "emergency", "phrases": ["x"], "unless": ["nope"]}]})
+    with pytest.raises(triage_mod.LexiconError, match="tier"):
+        triage_mod._Lexicon({"version": "x", "rules": [{"id": "r", "tier": "urgent",
+                                                        "phrases": ["x"]}]})
+
+
+def test_an_internal_error_escalates_instead_of_staying_silent(monkeypatch):
+    t = Triage()
+
+    def boom(text):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(t, "_norm", boom)
+    e = t.check("what should I eat?")
+    assert e is not None and e.tier == EMERGENCY and e.category == "triage-error"
+
+
+# ------------------------------------------------------------------------------------------------
+# The acceptance gate: tests/data/redflags.jsonl
+# ------------------------------------------------------------------------------------------------
+
+def _labelled():
+    path = DATA / "redflags.jsonl"
+    if not path.exists():
+        pytest.skip("tests/data/redflags.jsonl not written yet")
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def test_redflags_jsonl_gate_emergency_recall_100_provider_95_false_positives_3(triage):
+    rows = _labelled()
+    by = {EMERGENCY: [], PROVIDER: [], None: []}
+    for r in rows:
+        by[r["tier"]].append(tier_of(triage, r["text"]))
+    missed_emergency = [r["text"] for r in rows
+                        if r["tier"] == EMERGENCY and tier_of(triage, r["text"]) != EMERGENCY]
+    provider_recall = sum(t == PROVIDER for t in by[PROVIDER]) / len(by[PROVIDER])
+    false_pos = sum(t is not None for t in by[None]) / len(by[None])
+    assert len(by[EMERGENCY]) >= 20 and len(by[PROVIDER]) >= 20 and len(by[None]) >= 20
+    assert missed_emergency == []
+    assert provider_recall >= 0.95
+    assert false_pos <= 0.03
+
+
+@pytest.mark.parametrize("path", ["dev.jsonl", "other_clinic/messages.jsonl"])
+def test_ordinary_patient_questions_rarely_escalate(triage, path):
+    """The FAQ development sets hold no red flags: at most 1% may escalate."""
+    p = DATA / path
+    if not p.exists():
+        pytest.skip(f"{path} absent")
+    rows = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+    fired = [(r["text"], triage.check(r["text"]).matched) for r in rows if triage.check(r["text"])]
+    assert len(fired) <= 0.01 * len(rows), fired

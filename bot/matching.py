@@ -60,7 +60,7 @@ SYNONYM_CREDIT = 0.85  # a synonym match is worth this share of the word itself
 TYPO_CREDIT = 0.8  # a typo-corrected word, likewise
 ANSWER_CREDIT = 0.3  # a word no question/alternate uses, found in the entry's answer
 STOP_FACTOR = 0.15  # weight of "is / it / my" relative to their IDF
-QUESTION_FACTOR = 0.5  # weight of "why / how / can"
+LIGHT_FACTOR = 0.5  # weight of "why / how / can / tomorrow" (bot.text.LIGHT_WORDS)
 UNKNOWN_FACTOR = 0.7  # a word the FAQ never uses, relative to the rarest FAQ word
 MESSAGE_FLOOR = 0.6  # a message weighs at least this many rarest words ("thank you so much")
 QUERY_SHARE = 0.95  # exponent of "share of the message explained" (the rest: of the phrasing)
@@ -81,7 +81,7 @@ class _QueryTerm:
 
 class Matcher:
     ANSWER_AT = 30.0  # the best entry must reach this to be answered outright ...
-    ANSWER_MARGIN = 13.0  # ... and lead the runner-up by this much
+    ANSWER_MARGIN = 12.0  # ... and lead the runner-up by this much
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
     SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
@@ -157,8 +157,8 @@ class Matcher:
         w = self._idf(len(anywhere)) if in_questions else self._max_idf * UNKNOWN_FACTOR
         if term in tx.STOP_STEMS or term.isdigit() or (len(term) == 1 and not groups):
             w *= STOP_FACTOR
-        elif term in tx.QUESTION_STEMS:
-            w *= QUESTION_FACTOR
+        elif term in tx.LIGHT_STEMS:
+            w *= LIGHT_FACTOR
         self._weights[term] = w
         return w
 
@@ -271,7 +271,7 @@ class Matcher:
             for e, c in ent.items():
                 acc_e[e] = acc_e.get(e, 0.0) + q.weight * c
                 cnt_e[e] = cnt_e.get(e, 0) + 1
-            if ent and q.term not in tx.QUESTION_STEMS:
+            if ent and q.term not in tx.LIGHT_STEMS:
                 content_hit = True
         if not content_hit:
             return {}

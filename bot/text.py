@@ -114,8 +114,14 @@ wonder wondering curious actually basically honestly totally literally definitel
 maybe perhaps guys folks lol
 """.split())
 
-# Question words: meaningful enough to separate "why ..." from "how ..." entries, not much more.
-QUESTION_WORDS = frozenset("what how why when where which who whom whose can should many much".split())
+# Light words: meaningful enough to separate "why ..." from "how ..." entries, or "tonight" from
+# "next week", but never what a question is *about*: a message that meets the FAQ only in these
+# ("what is the weather like tomorrow") is not matched.
+LIGHT_WORDS = frozenset("""
+what how why when where which who whom whose can should many much
+today tonight tomorrow yesterday morning afternoon evening week weekend month year now soon
+monday tuesday wednesday thursday friday saturday sunday
+""".split())
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
@@ -164,4 +170,4 @@ def stems(text: str) -> list[str]:
 
 
 STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
-QUESTION_STEMS = frozenset(stem(w) for w in QUESTION_WORDS)
+LIGHT_STEMS = frozenset(stem(w) for w in LIGHT_WORDS)

@@ -140,7 +140,7 @@ DOMAIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("bring", "pack", "take with me", "wear", "clothes"),
     ("companion", "escort", "someone with me", "support person", "come with me",
      "come along", "bring someone", "accompany", "hold my hand", "wait with me", "sit with me",
-     "stay with me", "stay in the room", "in the room", "allowed in",
+     "stay with me", "stay in the room", "in the room", "allowed in", "there with me",
      "wait outside", "pick me up"),
     ("long", "duration", "how long", "time", "hours", "hrs", "last", "lasts", "whole thing",
      "start to finish", "block out"),

@@ -387,8 +387,6 @@ class _Checker:
                                             "on the next lines, indented.")
 
 
-
-
 # PyYAML's words -> what a non-programmer can look for on that line
 _PLAIN_YAML = (
     ("'\\t'", "there is a tab character"),

@@ -167,8 +167,8 @@ DOMAIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
      "rewiring"),
     ("encode", "encoding", "store memories", "form memories", "lay down memories",
      "new memories"),
-    ("setting", "environment", "surroundings", "the room", "music", "eyeshades", "eye mask",
-     "blindfold", "familiar"),
+    ("environment", "surroundings", "the room", "music", "eyeshades", "eye mask", "blindfold",
+     "familiar"),  # not "setting": its stem is "set", as in "set an intention"
     ("persistent", "persisting", "ongoing", "lingering", "not going away", "still there",
      "getting worse", "worsening", "keeps happening"),
     ("tolerance", "need more", "stops working", "stopped working", "less effective",

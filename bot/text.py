@@ -92,6 +92,9 @@ IRREGULAR: dict[str, str] = {
     "children": "child", "kids": "kid", "women": "woman", "men": "man", "people": "person",
     "worse": "worse", "worst": "worse", "worsening": "worse", "worsen": "worse", "worsened": "worse",
     "mice": "mouse", "lying": "lie", "lay": "lie", "memories": "memory",
+    # Snowball gives these the stem of a word with another meaning here:
+    "feelings": "emotions",  # not "feel" (what a session feels like)
+    "lasting": "permanent",  # not "last" (how long something lasts)
     # "does it depend on ..." is not "dependence" (Snowball gives both the stem "depend")
     "depend": "hinge", "depends": "hinge", "depending": "hinge", "depended": "hinge",
 }

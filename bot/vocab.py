@@ -42,7 +42,7 @@ DOMAIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
      "long lasting", "never come back", "never go away", "stay like this", "rest of my life",
      "years from now", "years later", "lifelong"),
     ("brain", "mind", "cognitive", "cognition", "thinking", "mental"),
-    ("emotion", "emotional", "emotions", "feelings"),
+    ("emotion", "emotional", "emotions", "feelings"),  # "feelings": see text.IRREGULAR
     ("dissociate", "dissociation", "dissociative", "detached", "out of body", "floaty",
      "unreal", "disconnected", "k hole", "khole"),
     ("hallucinate", "hallucination", "hallucinations", "visions", "visuals", "seeing things",
@@ -126,7 +126,7 @@ DOMAIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("sleep", "sleepy", "tired", "drowsy", "fatigue", "fatigued", "exhausted", "nap", "rest",
      "resting"),
     ("pregnant", "pregnancy", "expecting a baby", "trying to conceive"),
-    ("breastfeeding", "breast feeding", "nursing", "lactating"),
+    ("breastfeeding", "breast feeding", "lactating"),
     # around the session
     ("eat", "eating", "food", "meal", "meals", "fast", "fasting", "empty stomach", "breakfast",
      "lunch", "dinner", "snack"),

@@ -166,6 +166,15 @@ def test_every_well_formed_faq_loads(doc):
 
 
 @CI
+@given(st.sampled_from(TEXT_KEYS), st.one_of(templates, st.text(max_size=40)))
+def test_any_fixed_text_either_fills_in_or_is_refused(name, template):
+    """A template that would crash str.format in front of a patient must be caught at load."""
+    doc = {"clinic": {"phone": "555"}, "texts": {name: template},
+           "faqs": [{"id": "a", "question": "Q?", "alternates": ["x", "y"], "answer": "A"}]}
+    loads_or_fails_cleanly(lambda: parse_faq(dump(doc), "faq.yaml"))
+
+
+@CI
 @given(st.text(max_size=400))
 def test_any_text_loads_or_raises_faq_error(text):
     loads_or_fails_cleanly(lambda: parse_faq(text, "faq.yaml"))

@@ -159,6 +159,8 @@ class Matcher:
             w *= STOP_FACTOR
         elif term in tx.LIGHT_STEMS:
             w *= LIGHT_FACTOR
+        if len(self._weights) > 50000:  # patients' unknown words must not grow it forever
+            self._weights.clear()
         self._weights[term] = w
         return w
 

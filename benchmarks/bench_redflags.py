@@ -135,13 +135,15 @@ def score_suicidewatch(triage: Triage) -> dict | None:
     return results
 
 
-def timing(triage: Triage, texts: list[str], repeat: int = 1) -> float:
-    """Mean microseconds per message."""
-    start = time.perf_counter()
+def timing(triage: Triage, texts: list[str], repeat: int = 5) -> float:
+    """Mean microseconds per message, best of ``repeat`` passes (other processes share the CPU)."""
+    best = float("inf")
     for _ in range(repeat):
+        start = time.perf_counter()
         for t in texts:
             triage.check(t)
-    return (time.perf_counter() - start) * 1e6 / (len(texts) * repeat)
+        best = min(best, time.perf_counter() - start)
+    return best * 1e6 / len(texts)
 
 
 def score_speed(triage: Triage, rows: list[dict]) -> dict:
@@ -154,14 +156,14 @@ def score_speed(triage: Triage, rows: list[dict]) -> dict:
     weird = [("a" * 5000), ("kms " * 1250), ("\u200b" * 5000), ("? " * 2500),
              ("i " * 2500), ("die " * 1250), ("1" * 5000), ("my wife " * 625)]
     out = {
-        "chat_us": timing(triage, short, repeat=5),
-        "long_5000_quiet_us": timing(triage, long_quiet, repeat=3),
-        "long_5000_flag_us": timing(triage, long_flag, repeat=3),
+        "chat_us": timing(triage, short),
+        "long_5000_quiet_us": timing(triage, long_quiet),
+        "long_5000_flag_us": timing(triage, long_flag),
         "pathological_5000_max_us": max(timing(triage, [w]) for w in weird),
     }
     if os.path.exists(SUICIDEWATCH):
-        out["reddit_posts_us"] = timing(triage, [r["text"] for r in _read(SUICIDEWATCH)])
-    print("\nspeed (mean microseconds per message, one core)")
+        out["reddit_posts_us"] = timing(triage, [r["text"] for r in _read(SUICIDEWATCH)], 2)
+    print("\nspeed (mean microseconds per message, best of 5 passes, one core)")
     for k, v in out.items():
         print(f"  {k:26s} {v:8.1f}")
     return out

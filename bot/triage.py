@@ -23,12 +23,12 @@ an emergency escalation ("when in doubt, escalate") rather than silence.
 from __future__ import annotations
 
 import bisect
+import heapq
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from importlib import resources
 from typing import Iterable, Mapping
 
@@ -430,62 +430,73 @@ _DIGIT_HEAD = "#digit"
 
 
 class _HeadIndex:
-    """For each pattern, where in a message it may start; built once per Triage."""
+    """Where each pattern may start, and one combined regex per first word.
+
+    All patterns that can start with the same word ("i", "my", "suicid*") are joined into one
+    alternation with a named group per pattern, so a message costs one ``match`` per occurrence of
+    such a word rather than one per pattern.  Built once per Triage."""
 
     def __init__(self, patterns: list[tuple[int, re.Pattern]]):
-        self.exact: dict[str, list[int]] = {}
-        self.prefix: dict[str, list[int]] = {}
+        by_key: dict[str, list[int]] = {}
         self.scan: list[int] = []  # patterns whose heads are unknown: searched in the whole text
+        self.pattern = dict(patterns)
         for pid, rx in patterns:
             heads = _heads(rx.pattern)
             if heads is None:
                 self.scan.append(pid)
                 continue
             for h in heads:
-                if h.endswith("*"):
-                    self.prefix.setdefault(h[:-1], []).append(pid)
-                else:
-                    self.exact.setdefault(h, []).append(pid)
+                by_key.setdefault(h, []).append(pid)
+        self.members = {k: tuple(sorted(set(v))) for k, v in by_key.items()}
+        self.combined = {k: re.compile("|".join(f"(?P<p{pid}>{self.pattern[pid].pattern})"
+                                                for pid in pids))
+                         for k, pids in self.members.items()}
+        self.exact = {k for k in self.members if not k.endswith("*")}
+        self.prefix = {k[:-1] for k in self.members if k.endswith("*")}
         self.prefix_lengths = sorted({len(p) for p in self.prefix})
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
 
-    def _heads_of(self, tok: str) -> tuple[int, ...]:
-        """The patterns that may start with this word (cached: the same words recur)."""
-        hit: list[int] = list(self.exact.get(tok, ()))
-        if tok and tok[0].isdigit():
-            hit.extend(self.exact.get(_DIGIT_HEAD, ()))
+    def _keys_of(self, tok: str) -> tuple[str, ...]:
+        """The head keys a word belongs to (cached: the same words recur)."""
+        keys = [tok] if tok in self.exact else []
+        if tok and tok[0].isdigit() and _DIGIT_HEAD in self.exact:
+            keys.append(_DIGIT_HEAD)
         for n in self.prefix_lengths:
             if n > len(tok):
                 break
-            hit.extend(self.prefix.get(tok[:n], ()))
-        out = tuple(hit)
+            if tok[:n] in self.prefix:
+                keys.append(tok[:n] + "*")
+        out = tuple(keys)
         if len(self._cache) < 200000:
             self._cache[tok] = out
         return out
 
-    def starts(self, norm: str) -> dict[int, list[int]]:
-        """pattern id -> sorted start offsets in ``norm`` where it may match."""
-        cache, heads_of = self._cache, self._heads_of
-        words: dict[str, list[int]] = {}
+    def hits(self, norm: str) -> list[tuple[int, int, str]]:
+        """(pattern id, start offset, head key) of every pattern that matches first at a word."""
+        cache, keys_of = self._cache, self._keys_of
+        words: dict[str, tuple[str, ...]] = {}
         for tok in set(norm.split(" ")):
-            hit = cache[tok] if tok in cache else heads_of(tok)
-            if hit:
-                words[tok] = hit
-        out: dict[int, list[int]] = {}
+            keys = cache[tok] if tok in cache else keys_of(tok)
+            if keys:
+                words[tok] = keys
+        out: list[tuple[int, int, str]] = []
         if not words:
             return out
         padded = " " + norm + " "
-        for tok, ids in words.items():
+        combined = self.combined
+        for tok, keys in words.items():
             needle = " " + tok + " "
             offs = []
             i = padded.find(needle)
             while i != -1:
-                offs.append(i)  # offset in norm of the token (padding shifts by one, space too)
+                offs.append(i)  # the token starts at i in norm (the padding shifts by one)
                 i = padded.find(needle, i + len(needle) - 1)
-            for pid in ids:
-                out.setdefault(pid, []).extend(offs)
-        for offs in out.values():
-            offs.sort()
+            for key in keys:
+                rx = combined[key]
+                for off in offs:
+                    m = rx.match(norm, off)
+                    if m is not None:
+                        out.append((int(m.lastgroup[1:]), off, key))
         return out
 
 
@@ -552,31 +563,40 @@ class Triage:
         norm = self._norm(text)
         if not norm:
             return None
-        ends = None
-        starts = self._index.starts(norm)
-        for pid, (rule, rx) in enumerate(self._patterns):  # in tier order: emergency first
-            if pid in self._scan:
-                found = _find((rx,), norm)
-            else:
-                offs = starts.get(pid)
-                if not offs:
+        ends: list[tuple[int, str]] | None = None
+        # candidates in priority order: pattern id (emergency rules first), then position
+        heap = self._index.hits(norm)
+        for pid in self._scan:
+            heap.extend((pid, m.start(), "") for m in _find((self._patterns[pid][1],), norm))
+        heapq.heapify(heap)
+        seen = set()
+        while heap:
+            pid, off, key = heapq.heappop(heap)
+            if (pid, off) in seen:
+                continue
+            seen.add((pid, off))
+            rule, rx = self._patterns[pid]
+            m = rx.match(norm, off)
+            if m is None:  # cannot happen: the combined regex matched this alternative here
+                continue
+            if rule.guards:
+                if ends is None:
+                    ends = [(m2.start(), m2.group(0).strip()) for m2 in _CLAUSE_END.finditer(norm)]
+                if self._guarded(rule, norm, m, ends):
+                    if key:  # other patterns with the same first word may match here too
+                        for other in self._index.members[key]:
+                            if other > pid and (other, off) not in seen and \
+                                    self._patterns[other][1].match(norm, off):
+                                heapq.heappush(heap, (other, off, key))
                     continue
-                found = (m for m in map(rx.match, repeat(norm), offs) if m is not None)
-            for m in found:
-                if rule.guards:
-                    if ends is None:
-                        ends = [(m2.start(), m2.group(0).strip()) for m2 in
-                                _CLAUSE_END.finditer(norm)]
-                    if self._guarded(rule, norm, m, ends):
-                        continue
-                span = m.group(0).strip()
-                if len(span) > 60:
-                    span = span[:57] + "..."
-                if rule.id.startswith("clinic-"):
-                    matched = f'{rule.id}: "{span}"'
-                else:
-                    matched = f'{rule.id}: "{span}" (lexicon {self.version})'
-                return Escalation(rule.tier, rule.category, matched)
+            span = m.group(0).strip()
+            if len(span) > 60:
+                span = span[:57] + "..."
+            if rule.id.startswith("clinic-"):
+                matched = f'{rule.id}: "{span}"'
+            else:
+                matched = f'{rule.id}: "{span}" (lexicon {self.version})'
+            return Escalation(rule.tier, rule.category, matched)
         return None
 
     @staticmethod

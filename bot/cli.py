@@ -160,6 +160,7 @@ def cmd_eval(args) -> int:
 # ---- run / doctor -------------------------------------------------------------------------
 def cmd_run(args) -> int:
     from .settings import Settings, SettingsError
+    from .store import StoreError
 
     try:
         settings = Settings.from_env(faq_path=args.faq)
@@ -168,12 +169,15 @@ def cmd_run(args) -> int:
         return EXIT_USAGE
     configure_logging("INFO")
     from handlers.application import build_application  # telegram is only imported to run the bot
-
-    app = build_application(settings)
     from telegram import Update
 
+    app = build_application(settings)  # FaqError is reported by main()
     log.info("starting long polling")
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except StoreError as exc:
+        print(f"error: the database cannot be used: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

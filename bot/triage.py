@@ -11,7 +11,9 @@ and why.  This module is the small engine that runs it:
    leetspeak ("k1ll"), missing apostrophes ("dont", "im"), common chat spellings ("wanna", "u")
    and typos in long red-flag words ("suicidel"), which are corrected with rapidfuzz.
 2. *Match* the rules of the lexicon: whole-word phrases and bounded regexes (no unbounded gaps, so
-   no catastrophic backtracking), only those whose anchor words occur in the message.
+   no catastrophic backtracking).  At start-up every pattern is analysed for the words it can
+   start with; patterns sharing a first word are joined into one regex, tried only where that word
+   stands in the message.  A 5,000-character message therefore costs about a millisecond.
 3. *Guard*: a rule may name guards (idioms, negation, informational questions, stories about the
    past) that veto a hit in the clause where it occurs.
 
@@ -35,12 +37,13 @@ from typing import Iterable, Mapping
 import yaml
 from rapidfuzz import process
 
+from rapidfuzz.distance import OSA
+
 try:  # the regex parser, used once at start-up to find the words a pattern can start with
     from re import _constants as _sre_c, _parser as _sre_parse  # Python >= 3.11
 except ImportError:  # pragma: no cover
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
-from rapidfuzz.distance import OSA
 
 log = logging.getLogger(__name__)
 
@@ -260,8 +263,7 @@ def _expand(src: str, macros: Mapping[str, str], where: str) -> str:
 def _phrase_regex(phrase: str) -> str:
     """A normalised phrase as a whole-word regex; a trailing '*' allows any word ending.
 
-    No leading \\b: a pattern that starts with a literal lets ``re`` skip ahead fast, which is what
-    keeps a 5,000-character message cheap.  The start of the word is checked in ``_find``."""
+    No leading \\b: patterns are only tried at the start of a word (see ``_HeadIndex``)."""
     star = phrase.endswith("*")
     words = phrase.rstrip("*").split()
     body = r" ".join(re.escape(w) for w in words)
@@ -331,11 +333,11 @@ class _Lexicon:
             tier = r.get("tier")
             if tier not in TIERS:
                 raise LexiconError(f"{where}: tier must be one of {TIERS}")
-            phrases = [_phrase_regex(str(p)) for p in r.get("phrases") or ()]
+            phrase_rx = [_phrase_regex(str(p)) for p in r.get("phrases") or ()]
             regexes = r.get("regex") or ()
             if isinstance(regexes, str):
                 regexes = [regexes]
-            parts = ["(?:" + "|".join(phrases) + ")"] if phrases else []
+            parts = ["(?:" + "|".join(phrase_rx) + ")"] if phrase_rx else []
             parts += ["(?:" + _expand(str(x), macros, where) + r")\b" for x in regexes]
             if not parts:
                 raise LexiconError(f"{where}: needs phrases or regex")

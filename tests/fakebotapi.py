@@ -625,14 +625,13 @@ class FakeBotAPI:
     ) -> None:
         """``rate_limits``: None ignores Telegram's flood limits; "count" counts the sends that
         break them in :attr:`rate_limit_hits`; "enforce" also answers those with 429. The limits
-        modelled are the documented ones PTB's AIORateLimiter uses: 30 messages per second
-        overall, 20 per minute into one group."""
+        modelled are the documented ones PTB's AIORateLimiter uses, as token buckets: 30 messages
+        per second overall, 20 per minute into one group (Telegram publishes no exact model)."""
         if rate_limits not in (None, "count", "enforce"):
             raise ValueError("rate_limits must be None, 'count' or 'enforce'")
         self.rate_limits = rate_limits
         self.rate_limit_hits = 0
-        self._send_times: list[float] = []
-        self._group_send_times: dict[int, list[float]] = {}
+        self._buckets: dict[Any, tuple[float, float]] = {}  # key -> (tokens, when)
         self.token = token
         self.host = host
         self.strict_html = strict_html
@@ -1019,24 +1018,26 @@ class FakeBotAPI:
                         "copyMessage"})
 
     def _rate_check(self, method: str, chat_id: Any) -> None:
+        """Token buckets, as aiolimiter (behind PTB's AIORateLimiter) reads the same limits: a
+        burst of 30 then 30/s overall; a burst of 20 then 20/min per group."""
         if self.rate_limits is None or method not in self._SENDS:
             return
         now = time.monotonic()
-        recent = [t for t in self._send_times if now - t < 1.0]
-        over = len(recent) >= 30
-        group = None
+        buckets = [("*", 30.0, 30.0)]
         if isinstance(chat_id, int) and chat_id < 0:
-            group = [t for t in self._group_send_times.get(chat_id, []) if now - t < 60.0]
-            over = over or len(group) >= 20
-        if over:
+            buckets.append((chat_id, 20.0, 20.0 / 60.0))
+        levels = []
+        for key, capacity, rate in buckets:
+            level, last = self._buckets.get(key, (capacity, now))
+            levels.append((key, min(capacity, level + (now - last) * rate)))
+        if any(level < 1.0 for _, level in levels):
             self.rate_limit_hits += 1
             if self.rate_limits == "enforce":
+                for key, level in levels:
+                    self._buckets[key] = (level, now)
                 raise _ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        recent.append(now)
-        self._send_times = recent
-        if group is not None:
-            group.append(now)
-            self._group_send_times[chat_id] = group
+        for key, level in levels:
+            self._buckets[key] = (max(0.0, level - 1.0), now)
 
     def _new_call(self, method: str, params: dict) -> Call:
         text = params.get("text", params.get("caption"))

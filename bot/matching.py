@@ -68,6 +68,11 @@ COORD = 0.3  # exponent of "share of the message's distinct words matched"
 ENTRY_SHARE = 0.3  # share of the whole-entry coverage in an entry's score
 FUZZ_SHARE = 0.1  # share of rapidfuzz token_sort_ratio in the final score
 RERANK_TOP = 8  # entries re-scored with rapidfuzz
+# Second opinions, fused into the word score of the top RERANK_TOP entries (see _rerank):
+CHAR_SHARE = 0.1  # cosine of character 3-5-gram TF-IDF vectors (message vs all of an entry's phrasings)
+BM25_SHARE = 0.05  # plain BM25 over each entry's phrasings as one document, relative to the best
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,51 @@ class Matcher:
                 self._by_initial.setdefault(w[0], []).append(w)
         self._max_idf = self._idf(1)
         self.var_weight = [sum(self._weight(t) for t in terms) or 1.0 for terms in self.var_terms]
+        self._build_second_rankers(faq)
+
+    def _build_second_rankers(self, faq: Faq) -> None:
+        """Two independent views of each entry as ONE document (all its phrasings together): a
+        character n-gram TF-IDF vector and a BM25 term vector.  They know nothing of synonyms or
+        typo doors, so where they agree with the word score the ranking is sturdier, and they
+        catch word forms and misspellings the word model has no door for.  Document frequencies
+        count an entry's answer too (like the word model's IDF), but only its phrasings are matched."""
+        n = max(len(self.ids), 1)
+        q_words: list[list[str]] = [[] for _ in self.ids]
+        for v, ei in enumerate(self.var_entry):
+            q_words[ei].extend(self.var_text[v].split())
+        a_words = [tx.words(e.answer) for e in faq.entries]
+        grams = [tx.char_grams(ws) for ws in q_words]
+        df: dict[str, int] = {}
+        for ei, g in enumerate(grams):
+            for k in set(g).union(tx.char_grams(a_words[ei])):
+                df[k] = df.get(k, 0) + 1
+        self._gram_idf = {k: math.log((1.0 + n) / (1.0 + c)) + 1.0 for k, c in df.items()}
+        self._gram_idf_max = math.log(1.0 + n) + 1.0
+        self.entry_grams = [self._gram_vector(g) for g in grams]
+        # BM25: stems of the content words, phrasings as one document per entry
+        tfs: list[dict[str, int]] = []
+        bdf: dict[str, int] = {}
+        for ei, ws in enumerate(q_words):
+            tf: dict[str, int] = {}
+            for w in ws:
+                t = tx.stem(w)
+                if t not in tx.STOP_STEMS:
+                    tf[t] = tf.get(t, 0) + 1
+            tfs.append(tf)
+            for t in set(tf).union(tx.stem(w) for w in a_words[ei]):
+                bdf[t] = bdf.get(t, 0) + 1
+        avg = (sum(sum(tf.values()) for tf in tfs) / n) or 1.0
+        self._bm25_idf = {t: math.log(1.0 + (n - c + 0.5) / (c + 0.5)) for t, c in bdf.items()}
+        self.entry_bm25: list[dict[str, float]] = []
+        for tf in tfs:
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * sum(tf.values()) / avg)
+            self.entry_bm25.append({t: c * (BM25_K1 + 1) / (c + norm) for t, c in tf.items()})
+
+    def _gram_vector(self, grams: dict[str, int]) -> dict[str, float]:
+        vec = {k: (1.0 + math.log(c)) * self._gram_idf.get(k, self._gram_idf_max)
+               for k, c in grams.items()}
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        return {k: x / norm for k, x in vec.items()}
 
     # ---- weights ------------------------------------------------------------------------------
     def _idf(self, df: int) -> float:
@@ -294,15 +344,38 @@ class Matcher:
         scores = {e: (1 - ENTRY_SHARE) * best_v.get(e, 0.0)
                   + ENTRY_SHARE * min(1.0, a / wq) * (cnt_e.get(e, 0) / n_content) ** COORD
                   for e, a in acc_e.items()}
-        if FUZZ_SHARE:
-            top = set(sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP])
-            for e in scores:
+        return self._rerank(scores, message, qtext)
+
+    def _rerank(self, scores: dict[int, float], message: str, qtext: str) -> dict[int, float]:
+        """Fuse second opinions into the word score of the top entries.  Entries below the top
+        get the same scaling with nothing added, so the order between the two groups holds."""
+        top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
+        total = 1.0 + CHAR_SHARE + BM25_SHARE
+        extra: dict[int, float] = {}
+        if CHAR_SHARE:
+            qv = self._gram_vector(tx.char_grams(tx.words(message)))
+            for e in top:
+                ev = self.entry_grams[e]
+                extra[e] = CHAR_SHARE * sum(x * ev.get(k, 0.0) for k, x in qv.items())
+        if BM25_SHARE:
+            qs = {tx.stem(w) for w in qtext.split()} - tx.STOP_STEMS
+            bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.entry_bm25[e].get(t, 0.0) for t in qs)
+                  for e in top}
+            best = max(bm.values(), default=0.0)
+            if best > 0:
+                for e in top:
+                    extra[e] = extra.get(e, 0.0) + BM25_SHARE * bm[e] / best
+        out = {}
+        for e, s in scores.items():
+            s = (s + extra.get(e, 0.0)) / total
+            if FUZZ_SHARE:
                 f = 0.0
-                if e in top:
+                if e in extra or e in top:
                     f = max((fuzz.token_sort_ratio(qtext, self.var_text[v]) for v in self.entry_vars[e]),
                             default=0.0) / 100.0
-                scores[e] = (1 - FUZZ_SHARE) * scores[e] + FUZZ_SHARE * f
-        return scores
+                s = (1 - FUZZ_SHARE) * s + FUZZ_SHARE * f
+            out[e] = s
+        return out
 
     # ---- public API -------------------------------------------------------------------------------
     def rank(self, text: str, limit: int | None = 5) -> list[Candidate]:

@@ -174,3 +174,23 @@ def stems(text: str) -> list[str]:
 
 STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 LIGHT_STEMS = frozenset(stem(w) for w in LIGHT_WORDS)
+
+
+def char_grams(words_: list[str], lo: int = 3, hi: int = 5) -> dict[str, int]:
+    """Character n-grams (``lo``..``hi``) of each word padded with spaces, with their counts.
+
+    The second ranker's view of a text: "remembering" and "remembered" share most of their
+    grams, and so do "infusoin" and "infusion", without any dictionary or stemmer deciding.
+    """
+    out: dict[str, int] = {}
+    for w in words_:
+        p = " " + w + " "
+        n_chars = len(p)
+        if n_chars <= lo:
+            out[p] = out.get(p, 0) + 1
+            continue
+        for n in range(lo, min(hi, n_chars) + 1):
+            for i in range(n_chars - n + 1):
+                g = p[i:i + n]
+                out[g] = out.get(g, 0) + 1
+    return out

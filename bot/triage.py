@@ -349,15 +349,22 @@ class _Lexicon:
             self.rules.append(_Rule(rid, tier, str(r.get("category") or tier),
                                     tuple(_compile(x, where) for x in parts),
                                     tuple(guards)))
+        self.rules.sort(key=lambda rule: TIERS.index(rule.tier))  # emergency first
+        self.patterns = [(rule, rx) for rule in self.rules for rx in rule.patterns]
+        self.index = _HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
+
+
+def _lexicon_text() -> str:
+    return resources.files("bot").joinpath("data/redflags.yaml").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
 def _builtin() -> _Lexicon:
-    text = resources.files("bot").joinpath("data/redflags.yaml").read_text(encoding="utf-8")
-    return _Lexicon(yaml.safe_load(text))
+    """Parsed and compiled on first use (about half a second), then shared by every Triage."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _Lexicon(yaml.load(_lexicon_text(), Loader=loader))
 
 
-LEXICON_VERSION = _builtin().version
 
 
 class _Unknown(Exception):
@@ -431,6 +438,9 @@ _DIGITS = [(_sre_c.IN, [(_sre_c.CATEGORY, _sre_c.CATEGORY_DIGIT)])]
 _DIGIT_HEAD = "#digit"
 
 
+_JOIN_MAX_HEADS = 8
+
+
 class _HeadIndex:
     """Where each pattern may start, and one combined regex per first word.
 
@@ -450,9 +460,26 @@ class _HeadIndex:
             for h in heads:
                 by_key.setdefault(h, []).append(pid)
         self.members = {k: tuple(sorted(set(v))) for k, v in by_key.items()}
-        self.combined = {k: re.compile("|".join(f"(?P<p{pid}>{self.pattern[pid].pattern})"
-                                                for pid in pids))
-                         for k, pids in self.members.items()}
+        # Patterns with few first words are joined per word; one that can start with many words
+        # (a long alternation) is tried on its own, so that it is compiled once, not per word.
+        n_heads: dict[int, int] = {}
+        for pids in self.members.values():
+            for pid in pids:
+                n_heads[pid] = n_heads.get(pid, 0) + 1
+        compiled: dict[tuple[int, ...], re.Pattern] = {}
+        self.combined: dict[str, tuple[tuple[re.Pattern, int | None], ...]] = {}
+        for k, pids in self.members.items():
+            small = tuple(p for p in pids if n_heads[p] <= _JOIN_MAX_HEADS)
+            tries: list[tuple[re.Pattern, int | None]] = []
+            if len(small) == 1:
+                tries.append((self.pattern[small[0]], small[0]))
+            elif small:
+                if small not in compiled:
+                    compiled[small] = re.compile("|".join(
+                        f"(?P<p{pid}>{self.pattern[pid].pattern})" for pid in small))
+                tries.append((compiled[small], None))
+            tries += [(self.pattern[p], p) for p in pids if n_heads[p] > _JOIN_MAX_HEADS]
+            self.combined[k] = tuple(tries)
         self.exact = {k for k in self.members if not k.endswith("*")}
         self.prefix = {k[:-1] for k in self.members if k.endswith("*")}
         self.prefix_lengths = sorted({len(p) for p in self.prefix})
@@ -494,11 +521,12 @@ class _HeadIndex:
                 offs.append(i)  # the token starts at i in norm (the padding shifts by one)
                 i = padded.find(needle, i + len(needle) - 1)
             for key in keys:
-                rx = combined[key]
-                for off in offs:
-                    m = rx.match(norm, off)
-                    if m is not None:
-                        out.append((int(m.lastgroup[1:]), off, key))
+                for rx, pid in combined[key]:
+                    for off in offs:
+                        m = rx.match(norm, off)
+                        if m is not None:
+                            out.append((pid if pid is not None else int(m.lastgroup[1:]), off,
+                                        key))
         return out
 
 
@@ -521,28 +549,31 @@ def _find(patterns: Iterable[re.Pattern], text: str):
 _CLAUSE_END = re.compile(r"(?:^| )[.?](?= |$)")
 
 
+_VERSION_LINE = re.search(r'^version:\s*"?([^"\n]+?)"?\s*$', _lexicon_text(), re.M)
+LEXICON_VERSION = _VERSION_LINE.group(1) if _VERSION_LINE else "0"
+
+
 class Triage:
     """The built-in lexicon plus a clinic's extra phrases; build once, call ``check`` per message."""
 
     def __init__(self, extra: Mapping[str, Iterable[str]] | None = None):
-        lex = _builtin()
+        lex = _builtin()  # compiled once per process; a reload only re-reads the clinic's phrases
         self.version = lex.version
         self._norm = lex.normalise
-        rules = list(lex.rules)
+        self._patterns = lex.patterns
+        self._index = lex.index
+        self._scan = set(lex.index.scan)
+        # first provider pattern: clinic emergency phrases are checked before it
+        self._first_provider = next((i for i, (r, _) in enumerate(lex.patterns)
+                                     if r.tier != EMERGENCY), len(lex.patterns))
+        self._extra: dict[str, list[tuple[_Rule, re.Pattern]]] = {EMERGENCY: [], PROVIDER: []}
         for tier, phrases in _iter_extra(extra):
-            for i, phrase in enumerate(phrases):
+            for phrase in phrases:
                 n = self._norm(phrase).replace(" . ", " ").replace(" ? ", " ").strip(" .?")
                 if not n or not any(c.isalnum() for c in n):
                     continue  # an empty phrase would match every message
-                rules.append(_Rule(f"clinic-{tier}", tier, "clinic",
-                                   (re.compile(_phrase_regex(n)),), ()))
-        # emergency rules first: emergency always wins over provider
-        rules.sort(key=lambda r: TIERS.index(r.tier))
-        self._rules = rules
-        flat = [(ri, rx) for ri, rule in enumerate(rules) for rx in rule.patterns]
-        self._patterns = [(rules[ri], rx) for ri, rx in flat]
-        self._index = _HeadIndex([(pid, rx) for pid, (_, rx) in enumerate(flat)])
-        self._scan = set(self._index.scan)
+                rx = re.compile(r"(?<!\S)" + _phrase_regex(n))
+                self._extra[tier].append((_Rule(f"clinic-{tier}", tier, "clinic", (rx,), ()), rx))
 
     def normalise(self, text: str) -> str:
         """The text the rules see (exposed for tests and for staff debugging)."""
@@ -572,7 +603,15 @@ class Triage:
             heap.extend((pid, m.start(), "") for m in _find((self._patterns[pid][1],), norm))
         heapq.heapify(heap)
         seen = set()
-        while heap:
+        extras_done = False
+        while True:
+            if not extras_done and (not heap or heap[0][0] >= self._first_provider):
+                extras_done = True  # the clinic's emergency phrases rank above any provider rule
+                esc = self._check_extra(EMERGENCY, norm)
+                if esc:
+                    return esc
+            if not heap:
+                break
             pid, off, key = heapq.heappop(heap)
             if (pid, off) in seen:
                 continue
@@ -594,11 +633,15 @@ class Triage:
             span = m.group(0).strip()
             if len(span) > 60:
                 span = span[:57] + "..."
-            if rule.id.startswith("clinic-"):
-                matched = f'{rule.id}: "{span}"'
-            else:
-                matched = f'{rule.id}: "{span}" (lexicon {self.version})'
+            matched = f'{rule.id}: "{span}" (lexicon {self.version})'
             return Escalation(rule.tier, rule.category, matched)
+        return self._check_extra(PROVIDER, norm)
+
+    def _check_extra(self, tier: str, norm: str) -> Escalation | None:
+        for rule, rx in self._extra[tier]:
+            m = rx.search(norm)
+            if m:
+                return Escalation(tier, rule.category, f'{rule.id}: "{m.group(0).strip()}"')
         return None
 
     @staticmethod

@@ -303,6 +303,7 @@ def test_escalation_to_json_is_the_cli_contract(triage):
 def test_lexicon_version_is_the_one_in_the_yaml():
     assert LEXICON_VERSION == str(yaml.safe_load(LEXICON.read_text(encoding="utf-8"))["version"])
     assert LEXICON_VERSION not in ("", "0")
+    assert Triage().version == LEXICON_VERSION
 
 
 # ------------------------------------------------------------------------------------------------

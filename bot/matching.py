@@ -71,8 +71,16 @@ RERANK_TOP = 8  # entries re-scored with rapidfuzz
 # Second opinions, fused into the word score of the top RERANK_TOP entries (see _rerank):
 CHAR_SHARE = 0.1  # cosine of character 3-5-gram TF-IDF vectors (message vs all of an entry's phrasings)
 BM25_SHARE = 0.05  # plain BM25 over each entry's phrasings as one document, relative to the best
+ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative to the best
 BM25_K1 = 1.2
 BM25_B = 0.75
+
+
+def _counts(items) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for x in items:
+        out[x] = out.get(x, 0) + 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -175,12 +183,20 @@ class Matcher:
             tfs.append(tf)
             for t in set(tf).union(tx.stem(w) for w in a_words[ei]):
                 bdf[t] = bdf.get(t, 0) + 1
-        avg = (sum(sum(tf.values()) for tf in tfs) / n) or 1.0
         self._bm25_idf = {t: math.log(1.0 + (n - c + 0.5) / (c + 0.5)) for t, c in bdf.items()}
-        self.entry_bm25: list[dict[str, float]] = []
+        self.entry_bm25 = self._bm25_docs(tfs)
+        self.answer_bm25 = self._bm25_docs(
+            [{t: c for t, c in _counts(tx.stem(w) for w in ws).items() if t not in tx.STOP_STEMS}
+             for ws in a_words])
+
+    @staticmethod
+    def _bm25_docs(tfs: list[dict[str, int]]) -> list[dict[str, float]]:
+        avg = (sum(sum(tf.values()) for tf in tfs) / max(len(tfs), 1)) or 1.0
+        out = []
         for tf in tfs:
             norm = BM25_K1 * (1 - BM25_B + BM25_B * sum(tf.values()) / avg)
-            self.entry_bm25.append({t: c * (BM25_K1 + 1) / (c + norm) for t, c in tf.items()})
+            out.append({t: c * (BM25_K1 + 1) / (c + norm) for t, c in tf.items()})
+        return out
 
     def _gram_vector(self, grams: dict[str, int]) -> dict[str, float]:
         vec = {k: (1.0 + math.log(c)) * self._gram_idf.get(k, self._gram_idf_max)
@@ -350,7 +366,7 @@ class Matcher:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
         get the same scaling with nothing added, so the order between the two groups holds."""
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
-        total = 1.0 + CHAR_SHARE + BM25_SHARE
+        total = 1.0 + CHAR_SHARE + BM25_SHARE + ANSWER_SHARE
         extra: dict[int, float] = {}
         if CHAR_SHARE:
             qv = self._gram_vector(tx.char_grams(tx.words(message)))
@@ -365,6 +381,14 @@ class Matcher:
             if best > 0:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + BM25_SHARE * bm[e] / best
+        if ANSWER_SHARE:
+            qs = {tx.stem(w) for w in qtext.split()} - tx.STOP_STEMS
+            bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.answer_bm25[e].get(t, 0.0) for t in qs)
+                  for e in top}
+            best = sum(self._bm25_idf.get(t, 0.0) for t in qs) * (BM25_K1 + 1)
+            if best > 0:
+                for e in top:
+                    extra[e] = extra.get(e, 0.0) + ANSWER_SHARE * min(1.0, bm[e] / best)
         out = {}
         for e, s in scores.items():
             s = (s + extra.get(e, 0.0)) / total

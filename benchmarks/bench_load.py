@@ -23,6 +23,8 @@ Figures:
   one at a time  before the flood, 200 messages sent one after another (each waits for its reply):
                  "bot work" there is the bot's own processing of one message (pipeline, SQLite,
                  building and sending the request) with nothing else competing;
+  CPU            process CPU time during the flood per message (bot and fake together), which
+                 other load on the machine does not inflate, unlike the wall-clock figures;
   pipeline       ``Assistant.decide`` alone on the same texts (p50/p99);
   over-limit     sends that broke Telegram's flood limits (the fake counts them; real Telegram
                  would have answered 429).
@@ -135,20 +137,29 @@ async def run_once(rate_limit: bool, patients: int, per_patient: int, workdir: P
 
             users = {pid: api.user(pid, f"Patient {pid}") for pid in script}
             hits_before = api.rate_limit_hits
+            cpu_before = time.process_time()
             first_update = len(api.updates)
             for i in range(per_patient):
                 for pid, texts in script.items():
                     api.send_text(users[pid], texts[i])
             queued = api.updates[first_update:]
 
-            def replies(pid):
-                return [c for c in api.sent if c.chat_id == pid and c.method == "sendMessage"]
+            # counted incrementally: this check runs on every request the fake serves, in the
+            # same event loop as the bot, so it must cost next to nothing
+            seen = {"upto": len(api.sent), "replies": 0, "alerts": 0}
 
             def done() -> bool:
-                staff = sum(1 for c in api.sent if c.chat_id == STAFF_CHAT and c.method == "sendMessage")
-                return staff - alerts_before >= alerts_wanted and all(len(replies(pid)) >= per_patient for pid in script)
+                for c in api.sent[seen["upto"]:]:
+                    if c.method == "sendMessage":
+                        if c.chat_id == STAFF_CHAT:
+                            seen["alerts"] += 1
+                        elif c.chat_id in script:
+                            seen["replies"] += 1
+                seen["upto"] = len(api.sent)
+                return seen["alerts"] >= alerts_wanted and seen["replies"] >= len(script) * per_patient
 
             await api.wait_until(done, timeout=600, what="every reply and alert")
+            cpu = time.process_time() - cpu_before
             await api.settle(quiet=0.5, timeout=60)
     finally:
         await api.stop()
@@ -173,7 +184,7 @@ async def run_once(rate_limit: bool, patients: int, per_patient: int, workdir: P
         s = time.perf_counter()
         assistant.decide(t)
         pipeline.append(time.perf_counter() - s)
-    return {"solo_work": solo_work, "solo_rtt": solo_rtt, "messages": len(queued), "seconds": last - t0, "latency": latency, "work": work,
+    return {"cpu": cpu, "solo_work": solo_work, "solo_rtt": solo_rtt, "messages": len(queued), "seconds": last - t0, "latency": latency, "work": work,
             "pipeline": pipeline, "alerts": len(alerts), "alerts_wanted": alerts_wanted,
             "extra_replies": extra, "refused": sum(1 for c in api.calls if not c.ok),
             "over_limit": api.rate_limit_hits - hits_before}
@@ -188,6 +199,8 @@ def report(name: str, r: dict) -> None:
           f"{r['messages'] / r['seconds']:.1f} messages/s")
     print(f"reply latency   {ms(r['latency'])}   (queued at Telegram -> reply received)")
     print(f"bot work        {ms(r['work'])}   (handling started -> reply received)")
+    print(f"CPU             {r['cpu'] / r['messages'] * 1000:.1f} ms per message (bot and fake Telegram "
+          f"together: they share this process)")
     print(f"pipeline        {ms(r['pipeline'])}   (Assistant.decide alone)")
     print(f"staff alerts    {r['alerts']} delivered of {r['alerts_wanted']} red flags")
     print(f"extra replies   {r['extra_replies']}   refused calls {r['refused']}   "
@@ -204,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     print(f"{args.patients} patients x {args.per_patient} messages, all queued at once; "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPU(s)")
+          f"Python {platform.python_version()}, {os.cpu_count()} CPU(s), "
+          f"load average {os.getloadavg()[0]:.2f} before the run")
     modes = {"both": [False, True], "unlimited": [False], "limited": [True]}[args.mode]
     for limited in modes:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:

@@ -40,6 +40,12 @@ def red_flag(assistant) -> str:
     return red_flags(assistant)[0]
 
 
+def shown(assistant, text: str) -> str:
+    """The reply a patient sees for ``text``, as the core decides it."""
+    d = assistant.decide(text)
+    return (d.reply + "\n\nDid this help?" if d.kind == ANSWER else d.reply).strip()
+
+
 def staff_alerts(api, since: int = 0):
     return [c for c in api.sent[since:] if c.chat_id == STAFF_CHAT and c.method == "sendMessage"]
 
@@ -73,7 +79,7 @@ async def test_alert_arrives_once_the_failing_staff_chat_recovers(api, settings,
     api.send_text(api.user(PATIENT, "Ann", username="ann"), text)
 
     reply = await api.wait_for(lambda c: c.chat_id == PATIENT)
-    assert reply.plain_text == assistant.decide(text).reply, "the patient is answered at once"
+    assert reply.plain_text == shown(assistant, text), "the patient is answered at once"
     alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and c.method == "sendMessage",
                                timeout=20)
     assert text in alert.plain_text and str(PATIENT) in alert.plain_text
@@ -117,7 +123,7 @@ async def test_alerts_pending_too_long_are_logged_as_errors_and_delivered_on_rec
     text = red_flag(assistant)
     api.send_text(api.user(PATIENT, "Ann"), text)
     reply = await api.wait_for(lambda c: c.chat_id == PATIENT)
-    assert reply.plain_text == assistant.decide(text).reply
+    assert reply.plain_text == shown(assistant, text)
     await api.wait_until(lambda: any(line.startswith("ERROR") and "UNDELIVERED" in line
                                      for line in privacy_log.lines),
                          timeout=10, what="an operator-visible error about undelivered alerts")
@@ -140,7 +146,7 @@ async def test_patient_reply_survives_transient_send_failures(api, settings, sta
     await start_bot(settings)
     api.send_text(api.user(PATIENT, "Ann"), text)
     reply = await api.wait_for(lambda c: c.chat_id == PATIENT, timeout=10)
-    assert reply.plain_text == assistant.decide(text).reply
+    assert reply.plain_text == shown(assistant, text)
     assert fault.exhausted
     await api.settle()
     assert len(api.sent_to(PATIENT)) == 1
@@ -154,7 +160,7 @@ async def test_undeliverable_patient_does_not_hold_up_others(api, settings, star
     await api.wait_until(lambda: stuck.hits >= 1, what="the first reply attempt")
     api.send_text(api.user(OTHER, "Bob"), OUT_OF_SCOPE[1])
     reply = await api.wait_for(lambda c: c.chat_id == OTHER, timeout=10)
-    assert reply.plain_text == assistant.decide(OUT_OF_SCOPE[1]).reply
+    assert reply.plain_text == shown(assistant, OUT_OF_SCOPE[1])
     assert stuck.hits < settings.reply_attempts, "Bob waited for Ann's retries to run out"
     stuck.clear()
 
@@ -210,9 +216,8 @@ async def test_400_messages_from_40_patients_at_once_get_one_right_reply_each(
     for pid, decisions in expected.items():
         got = replies(pid)
         assert len(got) == 10, f"patient {pid}: {len(got)} replies to 10 messages"
-        for call, decision in zip(got, decisions):  # per-chat order is kept
-            want = decision.reply if decision.kind != ANSWER else decision.reply + "\n\nDid this help?"
-            assert call.plain_text == want.strip(), (pid, decision.kind)
+        for call, text, decision in zip(got, script[pid], decisions):  # per-chat order is kept
+            assert call.plain_text == shown(assistant, text), (pid, decision.kind)
     alerted = defaultdict(int)
     for alert in staff_alerts(api):
         pid = next(pid for pid in script if f"id {pid}" in alert.plain_text)
@@ -225,7 +230,7 @@ async def test_400_messages_from_40_patients_at_once_get_one_right_reply_each(
     mark = api.mark()
     api.send_text(api.user(OTHER, "Late"), OUT_OF_SCOPE[1])
     late = await api.wait_for(lambda c: c.chat_id == OTHER, since=mark)
-    assert late.plain_text == assistant.decide(OUT_OF_SCOPE[1]).reply
+    assert late.plain_text == shown(assistant, OUT_OF_SCOPE[1])
     assert {d.kind for ds in expected.values() for d in ds} >= {ANSWER, ESCALATE, FALLBACK}
 
 
@@ -260,7 +265,7 @@ async def test_alert_pending_when_the_bot_dies_is_delivered_after_restart(
     try:
         api.send_text(api.user(PATIENT, "Ann", username="ann"), text)
         reply = await api.wait_for(lambda c: c.chat_id == PATIENT, timeout=30)
-        assert reply.plain_text == assistant.decide(text).reply
+        assert reply.plain_text == shown(assistant, text)
         await api.wait_until(lambda: outage.hits >= 1, timeout=15,
                              what="a failed attempt to alert staff")
     except AssertionError as exc:

@@ -94,7 +94,8 @@ class _QueryTerm:
 
 class Matcher:
     ANSWER_AT = 30.0  # the best entry must reach this to be answered outright ...
-    ANSWER_MARGIN = 12.0  # ... and lead the runner-up by this much
+    ANSWER_MARGIN = 16.0  # ... and lead the runner-up by this much,
+    AGREED_MARGIN = 7.0  # or by this much when the character view puts it first too
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
     SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
@@ -297,11 +298,11 @@ class Matcher:
         return out, " ".join(ws)
 
     # ---- scoring --------------------------------------------------------------------------------
-    def _scores(self, message: str) -> dict[int, float]:
+    def _scores(self, message: str) -> tuple[dict[int, float], int | None]:
         qterms, qtext = self._analyse(message)
         wq = sum(q.weight for q in qterms)
         if wq <= 0:
-            return {}
+            return {}, None
         wq = max(wq, MESSAGE_FLOOR * self._max_idf)
         acc_v: dict[int, float] = {}  # variant -> matched message weight
         cnt_v: dict[int, int] = {}  # variant -> matched distinct content terms
@@ -342,7 +343,7 @@ class Matcher:
             if ent and q.term not in tx.LIGHT_STEMS:
                 content_hit = True
         if not content_hit:
-            return {}
+            return {}, None
         for q in stops:  # cheap: only the documents the content words already reached
             for v in acc_v:
                 if q.term in self.var_terms[v]:
@@ -362,19 +363,22 @@ class Matcher:
                   for e, a in acc_e.items()}
         return self._rerank(scores, message, qtext)
 
-    def _rerank(self, scores: dict[int, float], message: str, qtext: str) -> dict[int, float]:
+    def _rerank(self, scores: dict[int, float], message: str,
+                qtext: str) -> tuple[dict[int, float], int | None]:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
-        get the same scaling with nothing added, so the order between the two groups holds."""
+        get the same scaling with nothing added, so the order between the two groups holds.
+        Also returns the entry the character view alone puts first among them (see match)."""
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
         total = 1.0 + CHAR_SHARE + BM25_SHARE + ANSWER_SHARE
         extra: dict[int, float] = {}
+        qv = self._gram_vector(tx.char_grams(tx.words(message)))
+        char = {e: sum(x * self.entry_grams[e].get(k, 0.0) for k, x in qv.items()) for e in top}
+        char_top = max(top, key=lambda e: (char[e], scores[e]), default=None)
         if CHAR_SHARE:
-            qv = self._gram_vector(tx.char_grams(tx.words(message)))
             for e in top:
-                ev = self.entry_grams[e]
-                extra[e] = CHAR_SHARE * sum(x * ev.get(k, 0.0) for k, x in qv.items())
+                extra[e] = CHAR_SHARE * char[e]
+        qs = {tx.stem(w) for w in qtext.split()} - tx.STOP_STEMS
         if BM25_SHARE:
-            qs = {tx.stem(w) for w in qtext.split()} - tx.STOP_STEMS
             bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.entry_bm25[e].get(t, 0.0) for t in qs)
                   for e in top}
             best = max(bm.values(), default=0.0)
@@ -382,7 +386,6 @@ class Matcher:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + BM25_SHARE * bm[e] / best
         if ANSWER_SHARE:
-            qs = {tx.stem(w) for w in qtext.split()} - tx.STOP_STEMS
             bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.answer_bm25[e].get(t, 0.0) for t in qs)
                   for e in top}
             best = sum(self._bm25_idf.get(t, 0.0) for t in qs) * (BM25_K1 + 1)
@@ -399,24 +402,33 @@ class Matcher:
                             default=0.0) / 100.0
                 s = (1 - FUZZ_SHARE) * s + FUZZ_SHARE * f
             out[e] = s
-        return out
+        return out, char_top
 
     # ---- public API -------------------------------------------------------------------------------
-    def rank(self, text: str, limit: int | None = 5) -> list[Candidate]:
-        """Entries that share anything with the message, best first, scores 0..100."""
-        scores = self._scores(text or "")
+    def _ranked(self, text: str, limit: int | None) -> tuple[list[Candidate], str | None]:
+        scores, char_top = self._scores(text or "")
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if limit is not None:
             order = order[:limit]
-        return [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]
+        cands = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]
+        return cands, (self.ids[char_top] if char_top is not None else None)
+
+    def rank(self, text: str, limit: int | None = 5) -> list[Candidate]:
+        """Entries that share anything with the message, best first, scores 0..100."""
+        return self._ranked(text, limit)[0]
 
     def match(self, text: str) -> MatchResult:
-        cands = tuple(self.rank(text, 5))
+        ranked, char_top = self._ranked(text, 5)
+        cands = tuple(ranked)
         if not cands:
             return MatchResult("fallback", ())
         best = cands[0].score
         runner = cands[1].score if len(cands) > 1 else 0.0
-        if best >= self.ANSWER_AT and best - runner >= self.ANSWER_MARGIN:
+        # Answer outright only when the entry is clearly ahead: by a wide margin, or by a smaller
+        # one when the character n-gram view, blind to synonyms and typo doors, puts the same
+        # entry first (two independent rankers agreeing is the evidence a margin alone is not).
+        margin = self.AGREED_MARGIN if char_top == cands[0].id else self.ANSWER_MARGIN
+        if best >= self.ANSWER_AT and best - runner >= margin:
             return MatchResult("answer", cands)
         if best >= self.SUGGEST_AT:
             close = [c for c in cands[:3] if c.score >= best - self.SUGGEST_WITHIN]

@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from importlib import resources
 from typing import Iterable, Mapping
 
@@ -522,11 +523,11 @@ class _HeadIndex:
                 i = padded.find(needle, i + len(needle) - 1)
             for key in keys:
                 for rx, pid in combined[key]:
-                    for off in offs:
-                        m = rx.match(norm, off)
-                        if m is not None:
-                            out.append((pid if pid is not None else int(m.lastgroup[1:]), off,
-                                        key))
+                    for m in map(rx.match, repeat(norm), offs):
+                        if m is None:
+                            continue
+                        out.append((pid if pid is not None else int(m.lastgroup[1:]), m.start(),
+                                    key))
         return out
 
 

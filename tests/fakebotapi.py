@@ -61,7 +61,8 @@ retry_after=1``) refuses the next matching calls; ``server.fail_network(times=N)
 connection without a response (PTB raises ``NetworkError``); with ``after_delivery=True`` the
 message is delivered but the response is lost, the case that makes duplicates. Faults never touch
 ``getUpdates`` unless asked for by ``method="getUpdates"``. ``server.block(chat_id)`` makes a chat
-answer 403 "bot was blocked by the user".
+answer 403 "bot was blocked by the user"; ``server.slow(2.0, chat_id=X)`` holds a call in flight
+before answering it normally.
 
 Deliberate strictness: HTML must escape ``&``, ``<`` and ``>`` (Telegram itself tolerates a bare
 ``&`` or ``>``; an app that escapes patient text with ``html.escape`` never notices) and message
@@ -546,6 +547,7 @@ class Fault:
     description: str | None = None
     after_delivery: bool = False
     delay: float = 0.0
+    slow_only: bool = False  # delay, then answer normally
     hits: int = 0
 
     def matches(self, method: str, chat_id: Any) -> bool:
@@ -958,6 +960,14 @@ class FakeBotAPI:
         self.faults.append(fault)
         return fault
 
+    def slow(self, seconds: float, method: str | None = "sendMessage", chat_id: int | None = None,
+             times: int | None = 1) -> Fault:
+        """Hold the next matching calls ``seconds`` before answering them normally: a request
+        in flight, e.g. while the bot is asked to shut down."""
+        fault = Fault(method, chat_id, times, delay=seconds, slow_only=True)
+        self.faults.append(fault)
+        return fault
+
     def clear_faults(self) -> None:
         for fault in self.faults:
             fault.clear()
@@ -993,6 +1003,8 @@ class FakeBotAPI:
         fault = self._fault_for(method, chat_id)
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
+        if fault is not None and fault.slow_only:
+            fault = None
         if fault is not None and fault.status is None and not fault.after_delivery:
             return await self._drop(request, call, "injected network drop")
         if fault is not None and fault.status is not None:

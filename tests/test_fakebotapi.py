@@ -395,3 +395,14 @@ async def test_enforced_rate_limits_answer_429_past_20_a_minute_into_a_group(bot
         assert srv.rate_limit_hits == 1
     finally:
         await srv.stop()
+
+
+async def test_slow_call_is_held_then_answered_normally(server, bot):
+    fault = server.slow(0.5, chat_id=PATIENT_ID)
+    pending = asyncio.create_task(bot.send_message(PATIENT_ID, "late but delivered"))
+    await server.wait_until(lambda: len(server.calls) == 2, what="the request in flight")
+    assert not pending.done() and server.messages_to(PATIENT_ID) == []
+    msg = await pending
+    assert msg.text == "late but delivered" and fault.hits == 1
+    await bot.send_message(PATIENT_ID, "next one is not held")
+    assert fault.hits == 1

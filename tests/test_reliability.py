@@ -234,9 +234,31 @@ async def test_400_messages_from_40_patients_at_once_get_one_right_reply_each(
     assert {d.kind for ds in expected.values() for d in ds} >= {ANSWER, ESCALATE, FALLBACK}
 
 
+async def test_spammer_is_slowed_but_a_red_flag_still_alerts(api, settings, start_bot, assistant):
+    from handlers.patient import FLOOD_TEXT
+
+    flood_reply = assistant.faq.render(FLOOD_TEXT).strip()
+    flag = red_flag(assistant)
+    spam = [OUT_OF_SCOPE[i % len(OUT_OF_SCOPE)] for i in range(settings.flood_burst + 10)] + [flag]
+    await start_bot(settings)
+    spammer = api.user(PATIENT, "Spam")
+    for text in spam:
+        api.send_text(spammer, text)
+    await api.wait_until(lambda: len(api.sent_to(PATIENT)) >= len(spam), timeout=30,
+                         what="a reply to every message")
+    alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and c.method == "sendMessage")
+    assert flag in alert.plain_text
+    await api.settle()
+    replies = [c.plain_text for c in api.sent_to(PATIENT)]
+    assert len(replies) == len(spam), "one reply per message, throttled or not"
+    assert all(r in (shown(assistant, t), flood_reply) for r, t in zip(replies, spam))
+    assert replies.count(flood_reply) >= 10, "the spammer is slowed down"
+    assert replies[-1] == shown(assistant, flag), "the red flag gets the crisis reply, not the throttle"
+
+
 # ---- a crash while an alert is pending -----------------------------------------------------------
-async def start_faqbot(api, tmp_path, faq_file) -> asyncio.subprocess.Process:
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "STAFF_CHAT_ID": str(STAFF_CHAT),
+async def start_faqbot(api, tmp_path, faq_file, token: str = TOKEN) -> asyncio.subprocess.Process:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "STAFF_CHAT_ID": str(STAFF_CHAT),
            "TELEGRAM_API_URL": api.base_url, "DATA_DIR": str(tmp_path / "data"),
            "FAQ_PATH": str(faq_file), "RATE_LIMIT": "off", "LOG_LEVEL": "INFO",
            "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}  # this checkout, not another install
@@ -247,7 +269,7 @@ async def start_faqbot(api, tmp_path, faq_file) -> asyncio.subprocess.Process:
 
 async def finish(proc: asyncio.subprocess.Process, sig: int = signal.SIGTERM) -> tuple[int, str]:
     """Signal the bot (if still running) and collect everything it printed."""
-    if proc.returncode is None:
+    if proc.returncode is None and sig:
         proc.send_signal(sig)
     if not hasattr(proc, "output"):
         out, err = await asyncio.wait_for(proc.communicate(), 30)
@@ -303,3 +325,28 @@ async def test_alert_pending_when_the_bot_dies_is_delivered_after_restart(
 def _pending(tmp_path) -> int:
     with Store(tmp_path / "data" / "faqbot.sqlite3") as store:
         return store.pending_summary()[0]
+
+
+async def test_sigterm_lets_the_reply_in_flight_finish(api, tmp_path, faq_file, assistant):
+    text = OUT_OF_SCOPE[0]
+    held = api.slow(2.0, chat_id=PATIENT)
+    proc = await start_faqbot(api, tmp_path, faq_file)
+    try:
+        api.send_text(api.user(PATIENT, "Ann"), text)
+        await api.wait_until(lambda: held.hits == 1, timeout=30, what="the reply in flight")
+    except AssertionError as exc:
+        exc.add_note("bot output:\n" + (await finish(proc, signal.SIGKILL))[1][-3000:])
+        raise
+    code, log = await finish(proc, signal.SIGTERM)
+    assert code == 0, log[-2000:]
+    assert [c.plain_text for c in api.sent_to(PATIENT)] == [shown(assistant, text)]
+
+
+async def test_a_rejected_token_stops_the_bot_with_a_clear_message_and_never_prints_it(
+        api, tmp_path, faq_file):
+    wrong = "123456:WRONG-token-that-must-not-be-printed"
+    proc = await start_faqbot(api, tmp_path, faq_file, token=wrong)
+    code, output = await finish(proc, sig=0)  # it must stop by itself
+    assert code not in (0, None)
+    assert wrong.split(":")[1] not in output, "the rejected token was printed"
+    assert "token" in output.lower(), "the message says what is wrong"

@@ -117,6 +117,10 @@ class Matcher:
         self.surface: dict[str, str] = dict(self.lex.surface)  # known word -> stem
         self.faq_words: set[str] = set()
         seen: set[tuple[int, str]] = set()
+        answer_words: dict[str, list[str]] = {}  # big FAQs repeat answers ("see entry X")
+        for e in faq.entries:
+            if e.answer not in answer_words:
+                answer_words[e.answer] = tx.words(e.answer)
         for ei, e in enumerate(faq.entries):
             for phrasing in (e.question, *e.alternates):
                 ws = tx.words(phrasing)
@@ -139,7 +143,7 @@ class Matcher:
                 for g in {g for t in terms for g in self.lex.groups(t)}:
                     self.group_postings.setdefault(g, []).append(vi)
                     self.group_entries.setdefault(g, set()).add(ei)
-            for t in set(self.lex.terms(tx.stems(e.answer))):
+            for t in set(self.lex.terms([tx.stem(w) for w in answer_words[e.answer]])):
                 self.answer_postings.setdefault(t, set()).add(ei)
                 for g in self.lex.groups(t):
                     self.answer_group_postings.setdefault(g, set()).add(ei)
@@ -151,9 +155,9 @@ class Matcher:
                 self._by_initial.setdefault(w[0], []).append(w)
         self._max_idf = self._idf(1)
         self.var_weight = [sum(self._weight(t) for t in terms) or 1.0 for terms in self.var_terms]
-        self._build_second_rankers(faq)
+        self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
 
-    def _build_second_rankers(self, faq: Faq) -> None:
+    def _build_second_rankers(self, a_words: list[list[str]]) -> None:
         """Two independent views of each entry as ONE document (all its phrasings together): a
         character n-gram TF-IDF vector and a BM25 term vector.  They know nothing of synonyms or
         typo doors, so where they agree with the word score the ranking is sturdier, and they
@@ -163,11 +167,15 @@ class Matcher:
         q_words: list[list[str]] = [[] for _ in self.ids]
         for v, ei in enumerate(self.var_entry):
             q_words[ei].extend(self.var_text[v].split())
-        a_words = [tx.words(e.answer) for e in faq.entries]
         grams = [tx.char_grams(ws) for ws in q_words]
+        a_sets: dict[int, frozenset[str]] = {}  # id(words list) -> its gram set (answers repeat)
         df: dict[str, int] = {}
         for ei, g in enumerate(grams):
-            for k in set(g).union(tx.char_grams(a_words[ei])):
+            ws = a_words[ei]
+            a_set = a_sets.get(id(ws))
+            if a_set is None:
+                a_set = a_sets[id(ws)] = frozenset(k for w in set(ws) for k in tx.word_grams(w))
+            for k in a_set.union(g):
                 df[k] = df.get(k, 0) + 1
         self._gram_idf = {k: math.log((1.0 + n) / (1.0 + c)) + 1.0 for k, c in df.items()}
         self._gram_idf_max = math.log(1.0 + n) + 1.0

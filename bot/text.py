@@ -176,21 +176,24 @@ STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 LIGHT_STEMS = frozenset(stem(w) for w in LIGHT_WORDS)
 
 
-def char_grams(words_: list[str], lo: int = 3, hi: int = 5) -> dict[str, int]:
-    """Character n-grams (``lo``..``hi``) of each word padded with spaces, with their counts.
+@lru_cache(maxsize=65536)
+def word_grams(word: str, lo: int = 3, hi: int = 5) -> tuple[str, ...]:
+    """Character n-grams (``lo``..``hi``) of one word padded with spaces, repeats kept."""
+    p = " " + word + " "
+    n_chars = len(p)
+    if n_chars <= lo:
+        return (p,)
+    return tuple(p[i:i + n] for n in range(lo, min(hi, n_chars) + 1) for i in range(n_chars - n + 1))
+
+
+def char_grams(words_: list[str]) -> dict[str, int]:
+    """Character 3-5-grams of each word padded with spaces, with their counts.
 
     The second ranker's view of a text: "remembering" and "remembered" share most of their
     grams, and so do "infusoin" and "infusion", without any dictionary or stemmer deciding.
     """
     out: dict[str, int] = {}
     for w in words_:
-        p = " " + w + " "
-        n_chars = len(p)
-        if n_chars <= lo:
-            out[p] = out.get(p, 0) + 1
-            continue
-        for n in range(lo, min(hi, n_chars) + 1):
-            for i in range(n_chars - n + 1):
-                g = p[i:i + n]
-                out[g] = out.get(g, 0) + 1
+        for g in word_grams(w):
+            out[g] = out.get(g, 0) + 1
     return out

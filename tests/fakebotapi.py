@@ -1129,8 +1129,11 @@ class FakeBotAPI:
 
     async def _get_updates(self, request: web.Request, params: dict) -> web.Response:
         offset = params.get("offset")
-        limit = max(1, min(int(params.get("limit") or 100), 100))
-        timeout = max(0, int(params.get("timeout") or 0))
+        try:
+            limit = max(1, min(int(float(params.get("limit") or 100)), 100))
+            timeout = max(0.0, float(params.get("timeout") or 0))
+        except (TypeError, ValueError):
+            return self._error(400, "Bad Request: wrong parameter value")
         allowed = params.get("allowed_updates")
         if isinstance(offset, int):
             if offset > 0:

@@ -132,6 +132,18 @@ def score_suicidewatch(triage: Triage) -> dict | None:
               f"{rs:.3f} ({tp_short}/{len(short)})    |")
         results[name] = {"recall": recall, "fpr": fpr, "precision": prec, "tp": tp, "fp": fp,
                          "recall_short": rs}
+    # Which rules the "none" posts trip (rule ids and counts only, never the posts): most are
+    # first-person statements such as "want to die" in r/teenagers, which SOURCE.md counts as
+    # label noise for a red-flag purpose and which a clinic must escalate anyway.
+    by_rule = Counter()
+    for r in rows:
+        if r["label"] == "none":
+            e = triage.check(r["text"])
+            if e:
+                by_rule[e.matched.split(":", 1)[0]] += 1
+    print("false alarms on 'none' posts by rule: "
+          + ", ".join(f"{k} {v}" for k, v in by_rule.most_common()))
+    results["fp_by_rule"] = dict(by_rule)
     return results
 
 

@@ -120,6 +120,10 @@ EMERGENCY_MESSAGES = [
     "my friend just texted me that she's going to overdose",
     "my dad is not breathing",
     "I can't wake my partner up",
+    "my brother just cut his wrists",
+    "my roommate isn't responding and there are empty pill bottles",
+    "she says she has a plan to kill herself tonight",
+    "is it normal to have chest pain after a session?",
 ]
 
 PROVIDER_MESSAGES = [
@@ -147,6 +151,9 @@ PROVIDER_MESSAGES = [
     "I can't stop throwing up",
     "been vomiting all day since the infusion",
     "i cant keep anything down",
+    "is it normal that my pee burns?",
+    "is it normal to have blood in urine after ketamine?",
+    "is it normal to still feel dissociated days later?",
 ]
 
 NONE_MESSAGES = [

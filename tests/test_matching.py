@@ -51,6 +51,26 @@ def test_stems_join_word_forms(a, b):
     assert tx.stem(a) == tx.stem(b)
 
 
+def _gram_overlap(a: str, b: str) -> float:
+    ga, gb = set(tx.char_grams([a])), set(tx.char_grams([b]))
+    return len(ga & gb) / len(ga | gb)
+
+
+@pytest.mark.parametrize("word, related, unrelated", [
+    ("infusion", "infusoin", "session"),  # a transposition keeps the word's beginning and end
+    ("remembering", "remembered", "wondering"),  # word forms share their stem's grams
+    ("anaesthesia", "anesthesia", "amnesia"),  # spelling variants
+])
+def test_character_grams_overlap_more_for_typos_and_word_forms_than_for_rhymes(word, related, unrelated):
+    assert _gram_overlap(word, related) > _gram_overlap(word, unrelated) + 0.05
+
+
+def test_character_grams_count_repeats_and_pad_short_words():
+    grams = tx.char_grams(["i", "i", "abc"])
+    assert grams[" i "] == 2
+    assert {" ab", "abc", "bc ", " abc", "abc ", " abc "} <= set(grams)
+
+
 # ---- the real FAQ -------------------------------------------------------------------------------
 def _variants():
     faq = load_faq(ROOT / "faq.yaml")[0]
@@ -198,9 +218,9 @@ def test_built_in_vocabulary_links_patient_words_to_faq_words():
 
 
 # ---- quality gates on the labelled sets (figures, not timing) ----------------------------------
-def _quality(faq_path: Path, data_path: Path) -> dict:
+def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
     faq = load_faq(faq_path)[0]
-    m = Matcher(faq)
+    m = matcher_class(faq)
     rows = [json.loads(line) for line in data_path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     n_in = sum(1 for r in rows if r["id"])
@@ -218,16 +238,36 @@ def _quality(faq_path: Path, data_path: Path) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (see benchmarks/README.md); the issue's targets are
-    top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this guards what we have."""
+    """Regression gate at the level reached (see benchmarks/README.md: 0.876 / 0.617 / 0.026);
+    the issue's targets are top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this
+    guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
-    assert q["top1"] >= 0.85, q
-    assert q["right"] >= 0.50, q
+    assert q["top1"] >= 0.87, q
+    assert q["right"] >= 0.61, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_other_clinic_quality_floor():
-    """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress."""
+    """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
+    (measured 0.833 / 0.515 / 0.036)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
-    assert q["top1"] >= 0.78, q
-    assert q["wrong"] <= 0.08, q
+    assert q["top1"] >= 0.83, q
+    assert q["right"] >= 0.51, q
+    assert q["wrong"] <= 0.04, q
+
+
+class _MarginOnly(Matcher):
+    """The same matcher without the agreement door: every answer needs the full margin."""
+    AGREED_MARGIN = Matcher.ANSWER_MARGIN
+
+
+@pytest.mark.parametrize("faq_path, data_path", [
+    (ROOT / "faq.yaml", DATA / "dev.jsonl"),
+    (DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl"),
+])
+def test_agreement_of_the_character_view_answers_more_without_more_wrong_answers(
+        faq_path, data_path):
+    with_agreement = _quality(faq_path, data_path)
+    margin_only = _quality(faq_path, data_path, _MarginOnly)
+    assert with_agreement["right"] > margin_only["right"] + 0.05, (with_agreement, margin_only)
+    assert with_agreement["wrong"] <= max(margin_only["wrong"], 0.03) + 0.005, (with_agreement, margin_only)

@@ -152,6 +152,8 @@ PROVIDER_MESSAGES = [
     "been vomiting all day since the infusion",
     "i cant keep anything down",
     "is it normal that my pee burns?",
+    "I haven't slept in three days and I feel amazing",
+    "my thoughts are racing and I feel invincible since the last infusion",
     "is it normal to have blood in urine after ketamine?",
     "is it normal to still feel dissociated days later?",
 ]
@@ -221,6 +223,8 @@ NONE_MESSAGES = [
     "I can't go on the 14th, can we reschedule?",
     "who wants to die and have money lol",
     "a friend held a knife to my neck as a joke",
+    "can ketamine cause mania?",
+    "I have a history of mania, is ketamine safe for me?",
     # ordinary clinic questions
     "why can't I remember much of my session?",
     "can I drive after my infusion?",

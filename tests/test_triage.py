@@ -124,6 +124,8 @@ EMERGENCY_MESSAGES = [
     "my roommate isn't responding and there are empty pill bottles",
     "she says she has a plan to kill herself tonight",
     "is it normal to have chest pain after a session?",
+    "i broke out in hives and my lips are puffy",
+    "my vision went blurry and dark all of a sudden",
 ]
 
 PROVIDER_MESSAGES = [
@@ -153,6 +155,13 @@ PROVIDER_MESSAGES = [
     "i cant keep anything down",
     "is it normal that my pee burns?",
     "I haven't slept in three days and I feel amazing",
+    "it feels like razor blades when i pee",
+    "my urine is really dark and it hurts to go",
+    "lower belly pain that won't go away",
+    "i'm forgetting everything lately, even my kids' names",
+    "i find myself craving the k-hole",
+    "i've been microdosing on my own",
+    "the world still doesn't feel real, it's been 5 days",
     "my thoughts are racing and I feel invincible since the last infusion",
     "is it normal to have blood in urine after ketamine?",
     "is it normal to still feel dissociated days later?",
@@ -224,6 +233,9 @@ NONE_MESSAGES = [
     "who wants to die and have money lol",
     "a friend held a knife to my neck as a joke",
     "can ketamine cause mania?",
+    "my lips are puffy from the cold",
+    "my eyes are puffy from crying after the session",
+    "the room went dark during the session",
     "I have a history of mania, is ketamine safe for me?",
     # ordinary clinic questions
     "why can't I remember much of my session?",

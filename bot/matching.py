@@ -28,6 +28,7 @@ the worst thing the assistant can do.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -169,14 +170,13 @@ class Matcher:
             q_words[ei].extend(self.var_text[v].split())
         grams = [tx.char_grams(ws) for ws in q_words]
         a_sets: dict[int, frozenset[str]] = {}  # id(words list) -> its gram set (answers repeat)
-        df: dict[str, int] = {}
+        df: Counter[str] = Counter()
         for ei, g in enumerate(grams):
             ws = a_words[ei]
             a_set = a_sets.get(id(ws))
             if a_set is None:
                 a_set = a_sets[id(ws)] = frozenset(k for w in set(ws) for k in tx.word_grams(w))
-            for k in a_set.union(g):
-                df[k] = df.get(k, 0) + 1
+            df.update(a_set.union(g))
         self._gram_idf = {k: math.log((1.0 + n) / (1.0 + c)) + 1.0 for k, c in df.items()}
         self._gram_idf_max = math.log(1.0 + n) + 1.0
         self.entry_grams = [self._gram_vector(g) for g in grams]
@@ -208,8 +208,8 @@ class Matcher:
         return out
 
     def _gram_vector(self, grams: dict[str, int]) -> dict[str, float]:
-        vec = {k: (1.0 + math.log(c)) * self._gram_idf.get(k, self._gram_idf_max)
-               for k, c in grams.items()}
+        idf, unseen = self._gram_idf, self._gram_idf_max
+        vec = {k: (1.0 if c == 1 else 1.0 + math.log(c)) * idf.get(k, unseen) for k, c in grams.items()}
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
         return {k: x / norm for k, x in vec.items()}
 

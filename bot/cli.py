@@ -23,35 +23,39 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-class RedactFilter(logging.Filter):
-    """Belt and braces: whatever a library logs, the bot token never reaches the output."""
+class RedactingFormatter(logging.Formatter):
+    """Belt and braces: whatever a library logs, tracebacks included, the bot token never reaches
+    the output (PTB puts it in exception texts, httpx in request URLs)."""
 
-    def __init__(self, secrets: Iterable[str]):
-        super().__init__()
+    def __init__(self, fmt: str, secrets: Iterable[str]):
+        super().__init__(fmt)
         self.secrets = [s for s in secrets if s and len(s) >= 8]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            msg = record.getMessage()
-            red = msg
-            for s in self.secrets:
-                red = red.replace(s, "<redacted-token>")
-            if red != msg:
-                record.msg, record.args = red, None
-        return True
+    def redact(self, text: str) -> str:
+        for s in self.secrets:
+            text = text.replace(s, "<redacted-token>")
+            secret_part = s.split(":", 1)[-1]
+            if len(secret_part) >= 8:
+                text = text.replace(secret_part, "<redacted-token>")
+        return text
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(super().format(record))
 
 
-def configure_logging(default_level: str = "WARNING") -> None:
+def configure_logging(default_level: str = "WARNING") -> RedactingFormatter:
     level = os.environ.get("LOG_LEVEL", default_level).upper()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactFilter([os.environ.get("TELEGRAM_BOT_TOKEN", "")]))
+    formatter = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                   [os.environ.get("TELEGRAM_BOT_TOKEN", "")])
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level, logging.INFO))
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    return formatter
 
 
 def _faq_path(args) -> str:
@@ -167,16 +171,22 @@ def cmd_run(args) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    configure_logging("INFO")
+    formatter = configure_logging("INFO")
+    formatter.secrets.append(settings.token)
     from handlers.application import build_application  # telegram is only imported to run the bot
     from telegram import Update
+    from telegram.error import InvalidToken
 
     app = build_application(settings)  # FaqError is reported by main()
     log.info("starting long polling")
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     except StoreError as exc:
-        print(f"error: the database cannot be used: {exc}", file=sys.stderr)
+        print(f"error: the database cannot be used: {formatter.redact(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidToken:
+        print("error: Telegram rejected TELEGRAM_BOT_TOKEN. Copy the token @BotFather gave you "
+              "into .env (or the environment) and try again.", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 

@@ -124,3 +124,21 @@ def test_run_without_a_token_exits_with_a_clear_message(tmp_path):
     assert r.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_log_formatter_redacts_the_token_from_messages_and_tracebacks():
+    import logging
+
+    from bot.cli import RedactingFormatter
+
+    token = "123456:AAHsecretsecretsecret"
+    fmt = RedactingFormatter("%(message)s", [token])
+    try:
+        raise ValueError(f"bad url https://api.telegram.org/bot{token}/getMe")
+    except ValueError:
+        import sys as _sys
+        rec = logging.LogRecord("x", logging.ERROR, __file__, 1, "calling %s", (f"bot{token}",),
+                                _sys.exc_info())
+    out = fmt.format(rec)
+    assert "AAHsecretsecretsecret" not in out
+    assert out.count("<redacted-token>") >= 2

@@ -590,7 +590,9 @@ class Triage:
     def _check(self, text: str) -> Escalation | None:
         if text is None:
             return None
-        if not isinstance(text, str):
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8", "replace")
+        elif not isinstance(text, str):
             text = str(text)
         if not text.strip():
             return None
@@ -669,6 +671,7 @@ def _iter_extra(extra) -> Iterable[tuple[str, list[str]]]:
         return []
     out = []
     for tier, phrases in extra.items():
+        tier = str(tier).strip().lower()
         if tier not in TIERS:
             log.warning("red_flags: ignoring unknown tier %r", tier)
             continue

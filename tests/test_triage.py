@@ -454,6 +454,14 @@ def test_check_tolerates_non_string_input(triage, value):
     assert result is None or isinstance(result, Escalation)
 
 
+def test_bytes_are_read_as_utf8(triage):
+    assert tier_of(triage, "I want to kill myself".encode()) == EMERGENCY
+
+
+def test_clinic_tier_keys_are_read_case_insensitively():
+    assert tier_of(Triage({"Emergency": ["purple elephant"]}), "purple elephant") == EMERGENCY
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
 def test_check_never_raises_on_arbitrary_text(text):

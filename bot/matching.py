@@ -18,12 +18,21 @@ confident wrong answers), with a small say for how much of the phrasing the mess
 for how many of the message's distinct words it matched (one rare word alone is weak evidence).
 A share comes from the entry as a whole (words spread over several alternates; a word no question
 uses but the answer does, like a drug name) and from rapidfuzz's token-sort ratio against the
-entry's phrasings for the top entries.  Measured effect of each part: benchmarks/README.md.
+entry's phrasings for the top entries.
+
+The top entries then get second opinions from rankers that share none of the word model's doors
+(no synonyms, no typo correction), each over the entry as ONE document: a character 3-5-gram
+TF-IDF cosine against all its phrasings (word forms and misspellings match without a dictionary),
+BM25 against its phrasings, and BM25 against its answer.  They are fused into the score with
+small weights: they mostly break near-ties the word model gets wrong.  Measured effect of each
+part: benchmarks/README.md.
 
 The decision is deliberately cautious: ``answer`` only when the best entry scores well *and* is
-clearly ahead of the next one; ``suggest`` (2-3 "did you mean" entries) when it is plausible but
-close or middling; ``fallback`` otherwise.  Precision over coverage: a wrong confident answer is
-the worst thing the assistant can do.
+clearly ahead of the next one, by a wide margin or by a smaller one when the character view alone
+puts the same entry first (two rankers with different blind spots agreeing is evidence a margin
+alone is not); ``suggest`` (2-3 "did you mean" entries) when it is plausible but close or
+middling; ``fallback`` otherwise.  Precision over coverage: a wrong confident answer is the worst
+thing the assistant can do.
 """
 from __future__ import annotations
 

@@ -278,16 +278,18 @@ async def finish(proc: asyncio.subprocess.Process, sig: int = signal.SIGTERM) ->
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-async def test_alert_pending_when_the_bot_dies_is_delivered_after_restart(
+async def test_alerts_pending_when_the_bot_dies_are_delivered_in_order_after_restart(
         api, tmp_path, faq_file, assistant, sig):
-    text = red_flag(assistant)
+    flags = red_flags(assistant)
+    patients = {PATIENT: flags[0], OTHER: flags[-1]}
     outage = api.fail("sendMessage", chat_id=STAFF_CHAT, times=None, status=500)
     first = await start_faqbot(api, tmp_path, faq_file)
     logs = []
     try:
-        api.send_text(api.user(PATIENT, "Ann", username="ann"), text)
-        reply = await api.wait_for(lambda c: c.chat_id == PATIENT, timeout=30)
-        assert reply.plain_text == shown(assistant, text)
+        for pid, text in patients.items():  # one after the other: the alerts have an order
+            api.send_text(api.user(pid, f"Patient {pid}"), text)
+            reply = await api.wait_for(lambda c: c.chat_id == pid, timeout=30)
+            assert reply.plain_text == shown(assistant, text)
         await api.wait_until(lambda: outage.hits >= 1, timeout=15,
                              what="a failed attempt to alert staff")
     except AssertionError as exc:
@@ -298,28 +300,32 @@ async def test_alert_pending_when_the_bot_dies_is_delivered_after_restart(
         logs.append(log)
     if sig == signal.SIGTERM:
         assert code == 0, log[-2000:]
-    with Store(tmp_path / "data" / "faqbot.sqlite3") as store:
-        assert store.pending_summary()[0] == 1, "the alert must be waiting in the outbox"
+    assert _pending(tmp_path) == 2, "both alerts must be waiting in the outbox"
     assert staff_alerts(api) == []
 
     outage.clear()  # the staff chat is back; so is the bot
     second = await start_faqbot(api, tmp_path, faq_file)
     try:
-        alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and c.method == "sendMessage",
-                                   timeout=30)
-        assert text in alert.plain_text and str(PATIENT) in alert.plain_text
+        await api.wait_until(lambda: len(staff_alerts(api)) >= 2, timeout=30,
+                             what="both alerts delivered after the restart")
         await api.wait_until(lambda: _pending(tmp_path) == 0, timeout=10,
-                             what="the alert marked delivered")
+                             what="the alerts marked delivered")
     except AssertionError as exc:
         exc.add_note("bot output:\n" + (await finish(second, signal.SIGKILL))[1][-3000:])
         raise
     finally:
         _, log = await finish(second)
         logs.append(log)
-    assert 1 <= len(staff_alerts(api)) <= 2, "one copy, or a duplicate after the crash; never none"
+    alerts = staff_alerts(api)
+    assert 2 <= len(alerts) <= 4, "one copy each, or a duplicate after the crash; never none"
+    order = [pid for a in alerts for pid in patients if f"id {pid}" in a.plain_text]
+    assert order[:2] == [PATIENT, OTHER], "pending alerts go out oldest first"
+    for pid, text in patients.items():
+        assert any(text in a.plain_text for a in alerts if f"id {pid}" in a.plain_text)
     everything = "\n".join(logs)
     assert TOKEN.split(":")[1] not in everything, "the bot token reached the bot's output"
-    assert text not in everything, "the patient's words reached the bot's log"
+    for text in patients.values():
+        assert text not in everything, "a patient's words reached the bot's log"
 
 
 def _pending(tmp_path) -> int:

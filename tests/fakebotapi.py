@@ -41,7 +41,9 @@ adds the ``bot_command`` entity a real client adds, ``send_photo``/``send_voice`
 ``send_sticker``/``send_document``/``send_location`` send media, ``press_button(user, message,
 data)`` taps an inline button on a bot message (the button must exist on the message's current
 keyboard, as in a real client). They enqueue at once and return the Telegram ``Message`` (or
-``CallbackQuery``) dict; awaiting the result is allowed and optional.
+``CallbackQuery``) dict; awaiting the result is allowed and optional. Text arrives trimmed, and an
+empty message raises ValueError, as Telegram never delivers one; the 4,096-character cap of real
+clients is not applied, so tests can push longer texts at the bot.
 
 Watching the bot
 ----------------
@@ -52,7 +54,13 @@ since=mark)`` returns the first accepted call matching ``pred``; ``mark = server
 before acting makes it ignore older calls. ``server.messages_to(chat_id)`` is what a chat shows
 now (edits applied, deletions removed). ``await server.settle()`` waits until the bot has read
 every queued update and gone quiet, so a test can then assert "exactly one reply".
-``server.requests_log`` keeps the raw request paths as received.
+``server.requests_log`` keeps the raw request paths as received. Also: ``server.sent_to(chat_id)``,
+``await server.wait_until(condition)``, ``server.pending_updates`` (queued, not yet confirmed by the
+bot), ``server.updates`` (every update with the times it was queued and handed to the bot, for
+latency figures) and ``server.messages`` (every message, users' and the bot's, by chat and id).
+``server.group(chat_id, title)`` declares a group; ``FakeBotAPI(known_chats=[...])`` makes any other
+chat "chat not found" (chats users wrote from are always known); ``rate_limits="count"`` or
+``"enforce"`` models Telegram's flood limits (30 messages/s overall, 20/min per group).
 
 Faults
 ------

@@ -124,6 +124,7 @@ async def run_once(rate_limit: bool, patients: int, per_patient: int, workdir: P
         async with running(app, poll_interval=0, timeout=10):
             solo_work, solo_rtt = [], []
             solo_texts = [t for ts in script.values() for t in ts][:200]
+            solo_cpu = time.process_time()
             for n, text in enumerate(solo_texts):
                 user = api.user(FIRST_PATIENT - 1 - n, "Solo")
                 mark, before = api.mark(), len(api.updates)
@@ -132,6 +133,7 @@ async def run_once(rate_limit: bool, patients: int, per_patient: int, workdir: P
                 item = api.updates[before]
                 solo_rtt.append(reply.monotonic - item.queued_at)
                 solo_work.append(reply.monotonic - started[item.update_id])
+            solo_cpu = (time.process_time() - solo_cpu) / len(solo_texts)
             await api.settle(quiet=0.3, timeout=60)
             alerts_before = sum(1 for c in api.sent if c.chat_id == STAFF_CHAT and c.method == "sendMessage")
 
@@ -184,7 +186,7 @@ async def run_once(rate_limit: bool, patients: int, per_patient: int, workdir: P
         s = time.perf_counter()
         assistant.decide(t)
         pipeline.append(time.perf_counter() - s)
-    return {"cpu": cpu, "solo_work": solo_work, "solo_rtt": solo_rtt, "messages": len(queued), "seconds": last - t0, "latency": latency, "work": work,
+    return {"solo_cpu": solo_cpu, "cpu": cpu, "solo_work": solo_work, "solo_rtt": solo_rtt, "messages": len(queued), "seconds": last - t0, "latency": latency, "work": work,
             "pipeline": pipeline, "alerts": len(alerts), "alerts_wanted": alerts_wanted,
             "extra_replies": extra, "refused": sum(1 for c in api.calls if not c.ok),
             "over_limit": api.rate_limit_hits - hits_before}
@@ -193,7 +195,7 @@ async def run_once(rate_limit: bool, patients: int, per_patient: int, workdir: P
 def report(name: str, r: dict) -> None:
     print(f"\n== {name} ==")
     print(f"one at a time   {len(r['solo_work'])} messages: bot work {ms(r['solo_work'])}   "
-          f"round trip {ms(r['solo_rtt'])}")
+          f"round trip {ms(r['solo_rtt'])}   CPU {r['solo_cpu'] * 1000:.1f} ms per message")
     print(f"flood:")
     print(f"messages        {r['messages']} answered in {r['seconds']:.2f} s: "
           f"{r['messages'] / r['seconds']:.1f} messages/s")

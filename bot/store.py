@@ -8,6 +8,7 @@ Why these choices:
 - WAL with ``synchronous=FULL``: a committed alert survives a kill -9 and a power cut.
 - Patient text lives only where staff need it (alerts, unanswered questions) and is purged after
   the retention period; ``events`` has no text at all.
+- The store runs SQL only; what /stats and /unanswered make of the rows is ``bot.reports``.
 - stdlib ``sqlite3``, one connection used from the event loop thread: every statement is a
   sub-millisecond local write, cheaper than handing it to a thread.
 """
@@ -17,9 +18,11 @@ import json
 import logging
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
+
+from .reports import Stats, summarise
 
 log = logging.getLogger(__name__)
 
@@ -161,20 +164,6 @@ class Unanswered:
     score: float | None
 
 
-@dataclass(frozen=True)
-class Stats:
-    since: float
-    messages: int = 0
-    answered: int = 0
-    suggested: int = 0
-    fallback: int = 0
-    not_text: int = 0
-    picked: int = 0  # answers chosen from a button (suggestion, topic, follow-up)
-    escalations: dict[str, int] = field(default_factory=dict)  # tier -> count
-    helpful: int = 0
-    not_helpful: int = 0
-
-
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -259,26 +248,13 @@ class Store:
 
     def stats(self, since: float) -> Stats:
         db = self.db
-        counts: dict[tuple[str, str], int] = {}
-        for kind, source, n in db.execute(
-                "SELECT kind, source, COUNT(*) FROM events WHERE ts >= ? GROUP BY kind, source", (since,)):
-            counts[(kind, source)] = n
+        events = {(kind, source): n for kind, source, n in db.execute(
+            "SELECT kind, source, COUNT(*) FROM events WHERE ts >= ? GROUP BY kind, source", (since,))}
         tiers = dict(db.execute("SELECT tier, COUNT(*) FROM events WHERE ts >= ? AND kind = 'escalate' "
                                 "GROUP BY tier", (since,)).fetchall())
         fb = dict(db.execute("SELECT helpful, COUNT(*) FROM feedback WHERE ts >= ? GROUP BY helpful",
                              (since,)).fetchall())
-        return Stats(
-            since=since,
-            messages=sum(n for (k, s), n in counts.items() if s in ("message", "media")),
-            answered=counts.get(("answer", "message"), 0),
-            suggested=counts.get(("suggest", "message"), 0),
-            fallback=counts.get(("fallback", "message"), 0),
-            not_text=counts.get(("not_text", "media"), 0) + counts.get(("not_text", "message"), 0),
-            picked=counts.get(("picked", "button"), 0),
-            escalations={str(k): v for k, v in tiers.items()},
-            helpful=fb.get(1, 0),
-            not_helpful=fb.get(0, 0),
-        )
+        return summarise(since, events, tiers, fb)
 
     # ---- the alert outbox --------------------------------------------------------------------
     def add_alert(self, *, tier: str, category: str, matched: str, lexicon_version: str, chat_id: int,
@@ -424,60 +400,3 @@ def _statements(script: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
-
-
-# ---- /unanswered: what the FAQ could not answer, grouped so staff can teach it in a minute ------
-@dataclass(frozen=True)
-class UnansweredGroup:
-    texts: tuple[str, ...]  # distinct phrasings, most frequent first
-    count: int  # how many times it was asked
-    nearest_id: str | None  # nearest FAQ entry in the current FAQ
-    nearest_score: float
-    snippet: str  # ready-to-paste YAML: an ``alternates`` line or a new entry
-
-
-# Two questions belong to one group at this token_set_ratio or above.
-GROUP_SIMILARITY = 70.0
-# The nearest entry is offered as "add an alternate" at this match score or above, else a new entry.
-ALTERNATE_AT = 45.0
-
-
-def group_unanswered(items: Iterable[Unanswered], faq, limit: int = 10) -> list[UnansweredGroup]:
-    """Greedy single-pass clustering with rapidfuzz; largest groups first."""
-    from rapidfuzz import fuzz, utils
-
-    from .matching import Matcher
-
-    groups: list[dict] = []
-    for item in items:
-        key = utils.default_process(item.text)
-        if not key:
-            continue
-        for g in groups:
-            if fuzz.token_set_ratio(key, g["key"], processor=None) >= GROUP_SIMILARITY:
-                g["texts"][item.text] = g["texts"].get(item.text, 0) + 1
-                break
-        else:
-            groups.append({"key": key, "texts": {item.text: 1}})
-    groups.sort(key=lambda g: -sum(g["texts"].values()))
-    matcher = Matcher(faq)
-    out = []
-    for n, g in enumerate(groups[:limit], 1):
-        texts = tuple(t for t, _ in sorted(g["texts"].items(), key=lambda kv: -kv[1]))
-        ranked = matcher.rank(texts[0], 1)
-        best = ranked[0] if ranked else None
-        if best is not None and best.score >= ALTERNATE_AT:
-            lines = [f"# add to the alternates of: {best.id}"] + [f"      - {_yaml_str(t)}" for t in texts[:5]]
-        else:
-            lines = [f"  - id: new-question-{n}", "    topic: General", f"    question: {_yaml_str(texts[0])}",
-                     "    alternates:"] + [f"      - {_yaml_str(t)}" for t in texts[1:5] or texts[:1]] + [
-                     "    answer: |", "      WRITE THE ANSWER HERE"]
-        out.append(UnansweredGroup(texts, sum(g["texts"].values()), best.id if best else None,
-                                   best.score if best else 0.0, "\n".join(lines)))
-    return out
-
-
-def _yaml_str(text: str, max_chars: int = 200) -> str:
-    """A one-line double-quoted YAML scalar (JSON strings are valid YAML)."""
-    one_line = " ".join(text.split())[:max_chars]
-    return json.dumps(one_line, ensure_ascii=False)

@@ -13,14 +13,14 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.faq import FaqError, Problem, load_faq
-from bot.store import ACKNOWLEDGED, group_unanswered
+from bot.reports import STATS_DAYS, group_unanswered
+from bot.store import ACKNOWLEDGED
 
 from .alerts import TIER_BADGE, hhmm
 from .common import MAX_MESSAGE, Deps, clip, esc, get_deps, send_html, tg_len
 
 log = logging.getLogger(__name__)
 
-STATS_DAYS = 7
 MAX_PROBLEMS_SHOWN = 15
 
 

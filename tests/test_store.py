@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 
 from bot.faq import Entry, Faq
-from bot.store import (SCHEMA_VERSION, Store, StoreError, Unanswered, group_unanswered)
+from bot.reports import group_unanswered
+from bot.store import SCHEMA_VERSION, Store, StoreError, Unanswered
 
 DAY = 86400
 T0 = 1_800_000_000.0

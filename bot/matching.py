@@ -27,12 +27,16 @@ BM25 against its phrasings, and BM25 against its answer.  They are fused into th
 small weights: they mostly break near-ties the word model gets wrong.  Measured effect of each
 part: benchmarks/README.md.
 
-The decision is deliberately cautious: ``answer`` only when the best entry scores well *and* is
-clearly ahead of the next one, by a wide margin or by a smaller one when the character view alone
-puts the same entry first (two rankers with different blind spots agreeing is evidence a margin
-alone is not); ``suggest`` (2-3 "did you mean" entries) when it is plausible but close or
-middling; ``fallback`` otherwise.  Precision over coverage: a wrong confident answer is the worst
-thing the assistant can do.
+The decision is deliberately cautious: ``answer`` only when a small logistic model (CONFIDENCE,
+fitted by benchmarks/fit_confidence.py on the labelled dev set and the second clinic's set) gives
+the best entry a high probability of being right.  Its features are generic properties of the
+ranking, not of one clinic's words: the score, the lead over the runner-up (absolute, relative,
+and times the score), whether the character and BM25 views put the same entry first and by how
+much, how much of the message the entry explains, how many of the message's words it matched,
+through which doors (exact word vs synonym/typo), and how much of the message the FAQ never
+mentions.  ``suggest`` (2-3 "did you mean" entries) when it is plausible but unsure;
+``fallback`` otherwise.  Precision over coverage: a wrong confident answer is the worst thing the
+assistant can do.
 """
 from __future__ import annotations
 
@@ -85,6 +89,25 @@ ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative t
 BM25_K1 = 1.2
 BM25_B = 0.75
 
+# Confidence that the best entry is right: a logistic model over generic features of the ranking
+# (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
+CONFIDENCE: dict[str, float] = {
+    "bias": -1.1096,
+    "best": 0.3574,
+    "margin": 1.8947,
+    "ratio": -1.6114,
+    "char_agrees": 0.7677,
+    "bm25_agrees": -0.0874,
+    "answer_agrees": 0.1940,
+    "explained": 0.2517,
+    "exact_share": -1.2311,
+    "unknown_share": -1.1582,
+    "content_words": 1.3531,
+    "coord": 1.6709,
+    "char_lead": 2.9948,
+    "best_x_margin": 1.9263,
+}
+
 
 def _counts(items) -> dict[str, int]:
     out: dict[str, int] = {}
@@ -103,9 +126,8 @@ class _QueryTerm:
 
 
 class Matcher:
-    ANSWER_AT = 30.0  # the best entry must reach this to be answered outright ...
-    ANSWER_MARGIN = 16.0  # ... and lead the runner-up by this much,
-    AGREED_MARGIN = 7.0  # or by this much when the character view puts it first too
+    ANSWER_AT = 20.0  # the best entry must reach this to be answered outright ...
+    ANSWER_CONFIDENCE = 0.805  # ... and the confidence model must give it at least this
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
     SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
@@ -326,6 +348,8 @@ class Matcher:
         acc_e: dict[int, float] = {}  # entry (all its variants + answer rescue) -> matched weight
         cnt_e: dict[int, int] = {}
         n_content = 0
+        exact_e: dict[int, float] = {}  # entry -> matched weight through the word itself
+        unknown = 0.0  # message weight of content words the FAQ never uses anywhere
         content_hit = False  # "thank you so much" meets the FAQ only in small words: no match
         stops = []
         for q in qterms:
@@ -346,21 +370,27 @@ class Matcher:
                 e = self.var_entry[v]
                 if ent.get(e, 0.0) < c:
                     ent[e] = c
-            if not hits and ANSWER_CREDIT:
+            if not hits:
                 # no question or alternate uses the word ("bdnf", a drug name): the answers may
                 a_ents = set(self.answer_postings.get(q.term, ()))
                 for g in q.groups:
                     a_ents |= self.answer_group_postings.get(g, set())
-                if a_ents:
+                if a_ents and ANSWER_CREDIT:
                     c = ANSWER_CREDIT * q.credit * self._idf(len(a_ents)) / self._max_idf
                     ent = dict.fromkeys(a_ents, c)
+                elif not a_ents:
+                    unknown += q.weight
             for e, c in ent.items():
                 acc_e[e] = acc_e.get(e, 0.0) + q.weight * c
                 cnt_e[e] = cnt_e.get(e, 0) + 1
+                if c >= 1.0:
+                    exact_e[e] = exact_e.get(e, 0.0) + q.weight
             if ent and q.term not in tx.LIGHT_STEMS:
                 content_hit = True
         if not content_hit:
             return {}, None
+        wq_raw = sum(q.weight for q in qterms if not q.stop) or 1.0
+        ev = _Evidence(acc_e, exact_e, cnt_e, n_content, wq, unknown / wq_raw)
         for q in stops:  # cheap: only the documents the content words already reached
             for v in acc_v:
                 if q.term in self.var_terms[v]:
@@ -378,10 +408,10 @@ class Matcher:
         scores = {e: (1 - ENTRY_SHARE) * best_v.get(e, 0.0)
                   + ENTRY_SHARE * min(1.0, a / wq) * (cnt_e.get(e, 0) / n_content) ** COORD
                   for e, a in acc_e.items()}
-        return self._rerank(scores, message, qtext)
+        return self._rerank(scores, message, qtext, ev)
 
-    def _rerank(self, scores: dict[int, float], message: str,
-                qtext: str) -> tuple[dict[int, float], int | None]:
+    def _rerank(self, scores: dict[int, float], message: str, qtext: str,
+                ev: "_Evidence") -> tuple[dict[int, float], "_Evidence"]:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
         get the same scaling with nothing added, so the order between the two groups holds.
         Also returns the entry the character view alone puts first among them (see match)."""
@@ -390,7 +420,8 @@ class Matcher:
         extra: dict[int, float] = {}
         qv = self._gram_vector(tx.char_grams(tx.words(message)))
         char = {e: sum(x * self.entry_grams[e].get(k, 0.0) for k, x in qv.items()) for e in top}
-        char_top = max(top, key=lambda e: (char[e], scores[e]), default=None)
+        ev.char_top = max(top, key=lambda e: (char[e], scores[e]), default=None)
+        ev.char = char
         if CHAR_SHARE:
             for e in top:
                 extra[e] = CHAR_SHARE * char[e]
@@ -399,6 +430,7 @@ class Matcher:
             bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.entry_bm25[e].get(t, 0.0) for t in qs)
                   for e in top}
             best = max(bm.values(), default=0.0)
+            ev.bm25_top = max(top, key=lambda e: (bm[e], scores[e]), default=None) if best > 0 else None
             if best > 0:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + BM25_SHARE * bm[e] / best
@@ -406,6 +438,8 @@ class Matcher:
             bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.answer_bm25[e].get(t, 0.0) for t in qs)
                   for e in top}
             best = sum(self._bm25_idf.get(t, 0.0) for t in qs) * (BM25_K1 + 1)
+            if bm and max(bm.values()) > 0:
+                ev.answer_top = max(top, key=lambda e: (bm[e], scores[e]))
             if best > 0:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + ANSWER_SHARE * min(1.0, bm[e] / best)
@@ -419,33 +453,67 @@ class Matcher:
                             default=0.0) / 100.0
                 s = (1 - FUZZ_SHARE) * s + FUZZ_SHARE * f
             out[e] = s
-        return out, char_top
+        return out, ev
 
     # ---- public API -------------------------------------------------------------------------------
-    def _ranked(self, text: str, limit: int | None) -> tuple[list[Candidate], str | None]:
-        scores, char_top = self._scores(text or "")
+    def _ranked(self, text: str, limit: int | None) -> tuple[list[Candidate], dict[str, float] | None]:
+        scores, ev = self._scores(text or "")
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        feats = self._features(order, ev) if order and ev is not None and order[0][1] > 0 else None
         if limit is not None:
             order = order[:limit]
         cands = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]
-        return cands, (self.ids[char_top] if char_top is not None else None)
+        return cands, feats
+
+    @staticmethod
+    def _features(order: list[tuple[int, float]], ev: "_Evidence") -> dict[str, float]:
+        """Generic evidence that the best entry is right, for the confidence model (CONFIDENCE)."""
+        e1, s1 = order[0]
+        s2 = order[1][1] if len(order) > 1 else 0.0
+        matched = ev.acc_e.get(e1, 0.0)
+        char = ev.char or {}
+        return {
+            "best": s1,
+            "margin": s1 - s2,
+            "best_x_margin": s1 * (s1 - s2),
+            "ratio": s2 / s1 if s1 > 0 else 1.0,
+            "char_agrees": float(ev.char_top == e1),
+            "bm25_agrees": float(ev.bm25_top == e1),
+            "answer_agrees": float(ev.answer_top == e1),
+            "explained": min(1.0, matched / ev.wq) if ev.wq > 0 else 0.0,
+            "exact_share": ev.exact_e.get(e1, 0.0) / matched if matched > 0 else 0.0,
+            "unknown_share": ev.unknown_share,
+            "content_words": math.log1p(ev.n_content),
+            "coord": ev.cnt_e.get(e1, 0) / ev.n_content if ev.n_content else 0.0,
+            "char_lead": char.get(e1, 0.0) - max((v for e, v in char.items() if e != e1), default=0.0),
+        }
+
+    @classmethod
+    def confidence_of(cls, feats: dict[str, float] | None) -> float:
+        """Probability that the best entry is right (logistic model, see CONFIDENCE)."""
+        if not feats:
+            return 0.0
+        z = CONFIDENCE["bias"] + sum(CONFIDENCE[k] * v for k, v in feats.items() if k in CONFIDENCE)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def rank(self, text: str, limit: int | None = 5) -> list[Candidate]:
         """Entries that share anything with the message, best first, scores 0..100."""
         return self._ranked(text, limit)[0]
 
+    def confidence(self, text: str) -> float:
+        """How likely the best-ranked entry answers the message, 0..1."""
+        return self.confidence_of(self._ranked(text, 2)[1])
+
     def match(self, text: str) -> MatchResult:
-        ranked, char_top = self._ranked(text, 5)
+        ranked, feats = self._ranked(text, 5)
         cands = tuple(ranked)
         if not cands:
             return MatchResult("fallback", ())
         best = cands[0].score
-        runner = cands[1].score if len(cands) > 1 else 0.0
-        # Answer outright only when the entry is clearly ahead: by a wide margin, or by a smaller
-        # one when the character n-gram view, blind to synonyms and typo doors, puts the same
-        # entry first (two independent rankers agreeing is the evidence a margin alone is not).
-        margin = self.AGREED_MARGIN if char_top == cands[0].id else self.ANSWER_MARGIN
-        if best >= self.ANSWER_AT and best - runner >= margin:
+        # Answer outright only when the confidence model says the best entry is very likely
+        # right (it weighs score, lead, agreement of the independent views, how much of the
+        # message the entry explains and through which doors; fitted on labelled sets).
+        if best >= self.ANSWER_AT and self.confidence_of(feats) >= self.ANSWER_CONFIDENCE:
             return MatchResult("answer", cands)
         if best >= self.SUGGEST_AT:
             close = [c for c in cands[:3] if c.score >= best - self.SUGGEST_WITHIN]
@@ -453,3 +521,18 @@ class Matcher:
                 close = list(cands[:2])
             return MatchResult("suggest", cands, tuple(close))
         return MatchResult("fallback", cands)
+
+
+@dataclass
+class _Evidence:
+    """What the word model saw, kept for the confidence features."""
+    acc_e: dict[int, float]
+    exact_e: dict[int, float]
+    cnt_e: dict[int, int]
+    n_content: int
+    wq: float
+    unknown_share: float
+    char_top: int | None = None
+    bm25_top: int | None = None
+    answer_top: int | None = None
+    char: dict[int, float] | None = None

@@ -1,0 +1,165 @@
+"""Fit the matcher's answer confidence (bot.matching.CONFIDENCE) and choose its threshold.
+
+Run by hand from the repository root (numpy needed, from the dev extra):
+
+    .venv/bin/python benchmarks/fit_confidence.py            # cross-fit report + constants
+    .venv/bin/python benchmarks/fit_confidence.py --quick    # ranking figures only
+    .venv/bin/python benchmarks/fit_confidence.py --write    # ... and put the constants in bot/matching.py
+
+For every message the matcher ranks, the label is "its best entry is a right one" (out-of-scope
+messages are always 0: any answer to them is wrong).  The features are Matcher._features: generic
+properties of a ranking (score, lead, agreement of the independent views, share of the message
+explained, exact-word share, unknown words, length), nothing about one clinic's words.
+
+A logistic regression (L2, standardised features, Newton steps) is fitted:
+  1. on dev, then checked on the other clinic with the threshold chosen on dev;
+  2. on the other clinic, then checked on dev (cross-fitting shows whether it generalises);
+  3. on both pooled: the shipped constants.  The threshold is the lowest one (most answers) that
+     keeps wrong answers <= MAX_WRONG on dev AND on the other clinic, each counted over all of
+     its messages, out-of-scope ones included.
+CovidFAQ is only reported, never fitted on.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+from bench_matcher import datasets  # noqa: E402
+
+from bot.matching import Matcher  # noqa: E402
+
+MAX_WRONG = 0.03
+L2 = 10.0
+FEATURES = ["best", "margin", "ratio", "char_agrees", "bm25_agrees", "answer_agrees", "explained",
+            "exact_share", "unknown_share", "content_words", "coord", "char_lead", "best_x_margin"]
+
+
+def collect(faq, msgs):
+    """Per message: features (or None), label, can-answer flag; plus top-1 and MRR."""
+    m = Matcher(faq)
+    rows = []
+    p1 = mrr = 0.0
+    n_in = sum(1 for _, g in msgs if g) or 1
+    for text, gold in msgs:
+        cands, feats = m._ranked(text, None)
+        if gold:
+            for i, c in enumerate(cands, 1):
+                if c.id in gold:
+                    mrr += 1.0 / i
+                    p1 += i == 1
+                    break
+        ok = bool(cands) and feats is not None and cands[0].score >= Matcher.ANSWER_AT
+        x = [feats[k] for k in FEATURES] if feats else [0.0] * len(FEATURES)
+        rows.append((x, int(bool(cands) and cands[0].id in gold), ok, bool(gold)))
+    X = np.array([r[0] for r in rows], dtype=float)
+    y = np.array([r[1] for r in rows], dtype=float)
+    can = np.array([r[2] for r in rows], dtype=bool)
+    ins = np.array([r[3] for r in rows], dtype=bool)
+    return dict(X=X, y=y, can=can, ins=ins, top1=p1 / n_in, mrr=mrr / n_in)
+
+
+def fit(parts):
+    """Logistic regression on the answerable messages of the given sets; raw-scale weights."""
+    X = np.vstack([p["X"][p["can"]] for p in parts])
+    y = np.concatenate([p["y"][p["can"]] for p in parts])
+    mu, sd = X.mean(0), X.std(0)
+    sd[sd == 0] = 1.0
+    Z = np.hstack([np.ones((len(X), 1)), (X - mu) / sd])
+    w = np.zeros(Z.shape[1])
+    reg = np.full(Z.shape[1], L2)
+    reg[0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-Z @ w))
+        g = Z.T @ (p - y) + reg * w
+        H = (Z * (p * (1 - p))[:, None]).T @ Z + np.diag(reg)
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    coef = w[1:] / sd
+    bias = w[0] - float((w[1:] * mu / sd).sum())
+    return bias, coef
+
+
+def probs(part, model):
+    bias, coef = model
+    z = bias + part["X"] @ coef
+    p = 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+    return np.where(part["can"], p, 0.0)
+
+
+def outcome(part, p, th):
+    ans = p >= th
+    right = float((ans & (part["y"] == 1)).sum()) / max(part["ins"].sum(), 1)
+    wrong = float((ans & (part["y"] == 0)).sum()) / len(part["y"])
+    return right, wrong
+
+
+def choose(parts, model):
+    """Lowest threshold (most answers) with wrong <= MAX_WRONG on every given set."""
+    ps = [probs(p, model) for p in parts]
+    best = 0.99
+    for th in np.arange(0.99, 0.05, -0.005):
+        if all(outcome(p, q, th)[1] <= MAX_WRONG for p, q in zip(parts, ps)):
+            best = th
+        else:
+            break
+    return float(round(best, 3))
+
+
+def main() -> int:
+    sets = {name: collect(faq, msgs) for name, faq, msgs in datasets()}
+    for name, d in sets.items():
+        print(f"{name}: top-1 {d['top1']:.3f}  MRR {d['mrr']:.3f}")
+    if "--quick" in sys.argv:
+        return 0
+    dev, other = sets["dev"], sets["other"]
+    print("\ncross-fitting (threshold chosen on the training set, wrong <= 3% of its messages)")
+    print("| fitted on | threshold | dev right / wrong | other right / wrong | covid right / wrong |")
+    print("|---|---|---|---|---|")
+    for label, train in (("dev", [dev]), ("other", [other]), ("dev + other", [dev, other])):
+        model = fit(train)
+        th = choose(train, model)
+        cells = []
+        for name in ("dev", "other", "covid"):
+            if name in sets:
+                r, w = outcome(sets[name], probs(sets[name], model), th)
+                cells.append(f"{r:.3f} / {w:.3f}")
+        print(f"| {label} | {th} | " + " | ".join(cells) + " |")
+    model = fit([dev, other])
+    th = choose([dev, other], model)
+    print("\nshipped (fitted on dev + other clinic):")
+    print("CONFIDENCE: dict[str, float] = {")
+    print(f'    "bias": {model[0]:.4f},')
+    for k, c in zip(FEATURES, model[1]):
+        print(f'    "{k}": {c:.4f},')
+    print("}")
+    print(f"ANSWER_CONFIDENCE = {th}")
+    if "--write" in sys.argv:
+        write_constants(model, th)
+    return 0
+
+
+def write_constants(model, th) -> None:
+    """Put the fitted constants into bot/matching.py (the CONFIDENCE block, ANSWER_CONFIDENCE)."""
+    import re
+    path = os.path.join(os.path.dirname(HERE), "bot", "matching.py")
+    with open(path, encoding="utf-8") as f:
+        src = f.read()
+    body = "".join(f'    "{k}": {c:.4f},\n' for k, c in zip(FEATURES, model[1]))
+    block = f'CONFIDENCE: dict[str, float] = {{\n    "bias": {model[0]:.4f},\n{body}}}\n'
+    src = re.sub(r"CONFIDENCE: dict\[str, float\] = \{.*?\}\n", lambda _: block, src, count=1, flags=re.S)
+    src = re.sub(r"ANSWER_CONFIDENCE = [0-9.]+", f"ANSWER_CONFIDENCE = {th}", src, count=1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(src)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -74,7 +74,7 @@ SYNONYM_CREDIT = 0.85  # a synonym match is worth this share of the word itself
 TYPO_CREDIT = 0.8  # a typo-corrected word, likewise
 ANSWER_CREDIT = 0.3  # a word no question/alternate uses, found in the entry's answer
 STOP_FACTOR = 0.15  # weight of "is / it / my" relative to their IDF
-LIGHT_FACTOR = 0.5  # weight of "why / how / can / tomorrow" (bot.text.LIGHT_WORDS)
+LIGHT_FACTOR = 1.0  # weight of "why / how / can / tomorrow" (bot.text.LIGHT_WORDS)
 UNKNOWN_FACTOR = 0.7  # a word the FAQ never uses, relative to the rarest FAQ word
 MESSAGE_FLOOR = 0.6  # a message weighs at least this many rarest words ("thank you so much")
 QUERY_SHARE = 0.95  # exponent of "share of the message explained" (the rest: of the phrasing)
@@ -88,24 +88,25 @@ BM25_SHARE = 0.05  # plain BM25 over each entry's phrasings as one document, rel
 ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative to the best
 BM25_K1 = 1.2
 BM25_B = 0.75
+OWN_IDF = 1.0
 
 # Confidence that the best entry is right: a logistic model over generic features of the ranking
 # (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
 CONFIDENCE: dict[str, float] = {
-    "bias": -1.1096,
-    "best": 0.3574,
-    "margin": 1.8947,
-    "ratio": -1.6114,
-    "char_agrees": 0.7677,
-    "bm25_agrees": -0.0874,
-    "answer_agrees": 0.1940,
-    "explained": 0.2517,
-    "exact_share": -1.2311,
-    "unknown_share": -1.1582,
-    "content_words": 1.3531,
-    "coord": 1.6709,
-    "char_lead": 2.9948,
-    "best_x_margin": 1.9263,
+    "bias": -0.9384,
+    "best": 0.9912,
+    "margin": 1.9975,
+    "ratio": -1.6757,
+    "char_agrees": 0.8778,
+    "bm25_agrees": -0.5443,
+    "answer_agrees": 0.3403,
+    "explained": 1.1337,
+    "exact_share": -1.2742,
+    "unknown_share": -1.4974,
+    "content_words": 1.4795,
+    "coord": 0.4247,
+    "char_lead": 3.0768,
+    "best_x_margin": 1.9697,
 }
 
 
@@ -260,7 +261,11 @@ class Matcher:
         for g in groups:
             in_questions |= self.group_entries.get(g, set())
             anywhere |= self.group_entries.get(g, set()) | self.answer_group_postings.get(g, set())
-        w = self._idf(len(anywhere)) if in_questions else self._max_idf * UNKNOWN_FACTOR
+        if OWN_IDF and term in self.term_entries:
+            own = self.term_entries[term] | self.answer_postings.get(term, set())
+            w = OWN_IDF * self._idf(len(own)) + (1 - OWN_IDF) * self._idf(len(anywhere))
+        else:
+            w = self._idf(len(anywhere)) if in_questions else self._max_idf * UNKNOWN_FACTOR
         if term in tx.STOP_STEMS or term.isdigit() or (len(term) == 1 and not groups):
             w *= STOP_FACTOR
         elif term in tx.LIGHT_STEMS:

@@ -238,22 +238,22 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (see benchmarks/README.md: 0.876 / 0.656 / 0.030);
+    """Regression gate at the level reached (see benchmarks/README.md: 0.895 / 0.675 / 0.030);
     the issue's targets are top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this
     guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
-    assert q["top1"] >= 0.87, q
-    assert q["right"] >= 0.65, q
+    assert q["top1"] >= 0.89, q
+    assert q["right"] >= 0.67, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
-    (measured 0.833 / 0.500 / 0.024: the confidence model answers one fewer message than the old
-    margin rule did and makes one wrong answer fewer, within the 3% budget the old rule broke)."""
+    (measured 0.833 / 0.515 / 0.024: the confidence model answers as many right as the old margin
+    rule did with one wrong answer fewer, within the 3% budget the old rule broke)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.83, q
-    assert q["right"] >= 0.50, q
+    assert q["right"] >= 0.51, q
     assert q["wrong"] <= 0.03, q
 
 

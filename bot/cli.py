@@ -4,7 +4,8 @@ Thin over the core: every command goes through :class:`bot.pipeline.Assistant`, 
 answers exactly as the Telegram bot does. Named exceptions are turned into messages and exit codes
 here and nowhere else.
 
-Exit codes: 0 fine, 1 the check/eval/doctor found problems, 2 usage or configuration error.
+Exit codes: 0 fine, 1 the check/eval/doctor found problems, 2 usage or configuration error,
+3 Telegram unreachable at start-up (a supervisor should start it again).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from .pipeline import ESCALATE, SUGGEST, Assistant, Decision
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
 
 class RedactingFormatter(logging.Formatter):
@@ -175,12 +176,12 @@ def cmd_run(args) -> int:
     formatter.secrets.append(settings.token)
     from handlers.application import build_application  # telegram is only imported to run the bot
     from telegram import Update
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     app = build_application(settings)  # FaqError is reported by main()
-    log.info("starting long polling")
+    log.info("starting long polling (connecting to the Bot API, retrying until it answers)")
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     except StoreError as exc:
         print(f"error: the database cannot be used: {formatter.redact(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -188,6 +189,11 @@ def cmd_run(args) -> int:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN. Copy the token @BotFather gave you "
               "into .env (or the environment) and try again.", file=sys.stderr)
         return EXIT_USAGE
+    except NetworkError as exc:
+        print(f"error: cannot reach the Telegram Bot API at start-up ({type(exc).__name__}). Check the "
+              "network and TELEGRAM_API_URL; pending alerts are kept and sent once the bot runs. "
+              "Run it under a supervisor that restarts it (see README).", file=sys.stderr)
+        return EXIT_UNREACHABLE
     return EXIT_OK
 
 

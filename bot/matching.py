@@ -397,12 +397,10 @@ class Matcher:
         wq_raw = sum(q.weight for q in qterms if not q.stop) or 1.0
         ev = _Evidence(acc_e, exact_e, cnt_e, n_content, wq, unknown / wq_raw)
         for q in stops:  # cheap: only the documents the content words already reached
-            for v in acc_v:
-                if q.term in self.var_terms[v]:
-                    acc_v[v] += q.weight
-            for e in acc_e:
-                if any(q.term in self.var_terms[v] for v in self.entry_vars[e]):
-                    acc_e[e] += q.weight
+            for v in acc_v.keys() & self.postings.get(q.term, ()):
+                acc_v[v] += q.weight
+            for e in acc_e.keys() & self.term_entries.get(q.term, set()):
+                acc_e[e] += q.weight
         best_v: dict[int, float] = {}
         for v, a in acc_v.items():
             s = (min(1.0, a / wq) ** QUERY_SHARE * min(1.0, a / self.var_weight[v]) ** (1 - QUERY_SHARE)

@@ -1,5 +1,6 @@
 """What every handler shares: the dependencies object, safe HTML, Telegram's size limits,
-callback-data references, sending with retries, and per-chat memory.
+callback-data references and sending with retries. The flood limit (bot.flood) and the per-chat
+memory for alerts (bot.context) reach handlers through :class:`Deps`.
 
 All patient, staff and FAQ strings go through :func:`esc` before they reach Telegram, so a ``<``
 or ``&`` in anyone's message can never break a reply or inject markup.
@@ -10,8 +11,6 @@ import asyncio
 import hashlib
 import html
 import logging
-import time
-from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Iterable
@@ -20,7 +19,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.context import RecentMessages
 from bot.faq import Faq
+from bot.flood import FloodGate
 from bot.health import Health
 from bot.pipeline import Assistant
 from bot.settings import Settings
@@ -43,45 +44,6 @@ class FaqWatch:
     signature: tuple[int, int] | None = None  # (mtime_ns, size)
     reported_broken: str | None = None  # content hash of the broken version staff were told about
     loaded: str | None = None  # content hash of the version in service
-
-
-class RecentMessages:
-    """The last few messages of each chat, in memory only, to give staff context in an alert."""
-
-    def __init__(self, per_chat: int, max_chats: int = 10000, max_chars: int = 500):
-        self.per_chat, self.max_chats, self.max_chars = per_chat, max_chats, max_chars
-        self._chats: OrderedDict[int, deque[str]] = OrderedDict()
-
-    def get(self, chat_id: int) -> tuple[str, ...]:
-        return tuple(self._chats.get(chat_id, ()))
-
-    def add(self, chat_id: int, text: str) -> None:
-        q = self._chats.pop(chat_id, None) or deque(maxlen=self.per_chat)
-        q.append(text[: self.max_chars])
-        self._chats[chat_id] = q
-        while len(self._chats) > self.max_chats:
-            self._chats.popitem(last=False)
-
-
-class FloodGate:
-    """Per-user token bucket: ``allow`` is False while someone sends faster than the limits.
-
-    The caller still runs triage on every message; only the FAQ answer is withheld.
-    """
-
-    def __init__(self, burst: int, per_minute: float, max_users: int = 50000):
-        self.burst, self.rate, self.max_users = float(burst), per_minute / 60.0, max_users
-        self._buckets: OrderedDict[int, tuple[float, float]] = OrderedDict()
-
-    def allow(self, user_id: int, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.pop(user_id, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        ok = tokens >= 1.0
-        self._buckets[user_id] = (tokens - 1.0 if ok else tokens, now)
-        while len(self._buckets) > self.max_users:
-            self._buckets.popitem(last=False)
-        return ok
 
 
 @dataclass

@@ -14,9 +14,12 @@ explained, exact-word share, unknown words, length), nothing about one clinic's 
 A logistic regression (L2, standardised features, Newton steps) is fitted:
   1. on dev, then checked on the other clinic with the threshold chosen on dev;
   2. on the other clinic, then checked on dev (cross-fitting shows whether it generalises);
-  3. on both pooled: the shipped constants.  The threshold is the lowest one (most answers) that
-     keeps wrong answers <= MAX_WRONG on dev AND on the other clinic, each counted over all of
-     its messages, out-of-scope ones included.
+  3. on both pooled, for comparison.
+The shipped constants are fitted on dev only, so the other clinic stays an out-of-sample check of
+the coefficients (it reaches more answered-right there than the pooled fit; see
+benchmarks/README.md).  The threshold is the lowest one (most answers) that keeps wrong answers
+<= MAX_WRONG on dev AND on the other clinic, each counted over all of its messages,
+out-of-scope ones included.
 CovidFAQ is only reported, never fitted on.
 """
 from __future__ import annotations
@@ -35,9 +38,9 @@ from bench_matcher import datasets  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
 
 MAX_WRONG = 0.03
-L2 = 10.0
-FEATURES = ["best", "margin", "ratio", "char_agrees", "bm25_agrees", "answer_agrees", "explained",
-            "exact_share", "unknown_share", "content_words", "coord", "char_lead", "best_x_margin"]
+L2 = 30.0
+FEATURES = ["best", "margin", "best_x_margin", "ratio", "char_agrees", "char_lead", "bm25_agrees",
+            "answer_agrees", "explained", "unknown_share", "content_words", "coord"]
 
 
 def collect(faq, msgs):
@@ -54,7 +57,9 @@ def collect(faq, msgs):
                     mrr += 1.0 / i
                     p1 += i == 1
                     break
-        ok = bool(cands) and feats is not None and cands[0].score >= Matcher.ANSWER_AT
+        runner = cands[1].score if len(cands) > 1 else 0.0
+        ok = (bool(cands) and feats is not None and cands[0].score >= Matcher.ANSWER_AT
+              and cands[0].score - runner >= max(Matcher.MIN_LEAD, Matcher.MIN_REL_LEAD * cands[0].score))
         x = [feats[k] for k in FEATURES] if feats else [0.0] * len(FEATURES)
         rows.append((x, int(bool(cands) and cands[0].id in gold), ok, bool(gold)))
     X = np.array([r[0] for r in rows], dtype=float)
@@ -132,9 +137,9 @@ def main() -> int:
                 r, w = outcome(sets[name], probs(sets[name], model), th)
                 cells.append(f"{r:.3f} / {w:.3f}")
         print(f"| {label} | {th} | " + " | ".join(cells) + " |")
-    model = fit([dev, other])
+    model = fit([dev])
     th = choose([dev, other], model)
-    print("\nshipped (fitted on dev + other clinic):")
+    print("\nshipped (fitted on dev only; threshold: wrong <= 3% on dev and on the other clinic):")
     print("CONFIDENCE: dict[str, float] = {")
     print(f'    "bias": {model[0]:.4f},')
     for k, c in zip(FEATURES, model[1]):

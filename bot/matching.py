@@ -28,13 +28,12 @@ small weights: they mostly break near-ties the word model gets wrong.  Measured 
 part: benchmarks/README.md.
 
 The decision is deliberately cautious: ``answer`` only when a small logistic model (CONFIDENCE,
-fitted by benchmarks/fit_confidence.py on the labelled dev set and the second clinic's set) gives
+fitted by benchmarks/fit_confidence.py on the labelled dev set; the second clinic's set checks it) gives
 the best entry a high probability of being right.  Its features are generic properties of the
 ranking, not of one clinic's words: the score, the lead over the runner-up (absolute, relative,
 and times the score), whether the character and BM25 views put the same entry first and by how
 much, how much of the message the entry explains, how many of the message's words it matched,
-through which doors (exact word vs synonym/typo), and how much of the message the FAQ never
-mentions.  ``suggest`` (2-3 "did you mean" entries) when it is plausible but unsure;
+how long the message is, and how much of it the FAQ never mentions.  ``suggest`` (2-3 "did you mean" entries) when it is plausible but unsure;
 ``fallback`` otherwise.  Precision over coverage: a wrong confident answer is the worst thing the
 assistant can do.
 """
@@ -93,20 +92,19 @@ OWN_IDF = 1.0
 # Confidence that the best entry is right: a logistic model over generic features of the ranking
 # (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
 CONFIDENCE: dict[str, float] = {
-    "bias": -0.9384,
-    "best": 0.9912,
-    "margin": 1.9975,
-    "ratio": -1.6757,
-    "char_agrees": 0.8778,
-    "bm25_agrees": -0.5443,
-    "answer_agrees": 0.3403,
-    "explained": 1.1337,
-    "exact_share": -1.2742,
-    "unknown_share": -1.4974,
-    "content_words": 1.4795,
-    "coord": 0.4247,
-    "char_lead": 3.0768,
-    "best_x_margin": 1.9697,
+    "bias": -0.4066,
+    "best": 0.5666,
+    "margin": 0.8486,
+    "best_x_margin": 0.7409,
+    "ratio": -0.9085,
+    "char_agrees": 0.4205,
+    "char_lead": 1.2549,
+    "bm25_agrees": -0.0511,
+    "answer_agrees": 0.2768,
+    "explained": 0.6852,
+    "unknown_share": -1.0395,
+    "content_words": 0.6730,
+    "coord": 0.8990,
 }
 
 
@@ -128,7 +126,9 @@ class _QueryTerm:
 
 class Matcher:
     ANSWER_AT = 20.0  # the best entry must reach this to be answered outright ...
-    ANSWER_CONFIDENCE = 0.805  # ... and the confidence model must give it at least this
+    ANSWER_CONFIDENCE = 0.81  # ... and the confidence model must give it at least this,
+    MIN_LEAD = 5.0  # ... and it must lead the runner-up by this many points and by this share
+    MIN_REL_LEAD = 0.1  # of its score: a near tie is a question the patient should choose on
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
     SUGGEST_WITHIN = 15.0  # "did you mean" lists entries within this of the best
 
@@ -353,7 +353,6 @@ class Matcher:
         acc_e: dict[int, float] = {}  # entry (all its variants + answer rescue) -> matched weight
         cnt_e: dict[int, int] = {}
         n_content = 0
-        exact_e: dict[int, float] = {}  # entry -> matched weight through the word itself
         unknown = 0.0  # message weight of content words the FAQ never uses anywhere
         content_hit = False  # "thank you so much" meets the FAQ only in small words: no match
         stops = []
@@ -388,14 +387,12 @@ class Matcher:
             for e, c in ent.items():
                 acc_e[e] = acc_e.get(e, 0.0) + q.weight * c
                 cnt_e[e] = cnt_e.get(e, 0) + 1
-                if c >= 1.0:
-                    exact_e[e] = exact_e.get(e, 0.0) + q.weight
             if ent and q.term not in tx.LIGHT_STEMS:
                 content_hit = True
         if not content_hit:
             return {}, None
         wq_raw = sum(q.weight for q in qterms if not q.stop) or 1.0
-        ev = _Evidence(acc_e, exact_e, cnt_e, n_content, wq, unknown / wq_raw)
+        ev = _Evidence(acc_e, cnt_e, n_content, wq, unknown / wq_raw)
         for q in stops:  # cheap: only the documents the content words already reached
             for v in acc_v.keys() & self.postings.get(q.term, ()):
                 acc_v[v] += q.weight
@@ -484,7 +481,6 @@ class Matcher:
             "bm25_agrees": float(ev.bm25_top == e1),
             "answer_agrees": float(ev.answer_top == e1),
             "explained": min(1.0, matched / ev.wq) if ev.wq > 0 else 0.0,
-            "exact_share": ev.exact_e.get(e1, 0.0) / matched if matched > 0 else 0.0,
             "unknown_share": ev.unknown_share,
             "content_words": math.log1p(ev.n_content),
             "coord": ev.cnt_e.get(e1, 0) / ev.n_content if ev.n_content else 0.0,
@@ -516,7 +512,9 @@ class Matcher:
         # Answer outright only when the confidence model says the best entry is very likely
         # right (it weighs score, lead, agreement of the independent views, how much of the
         # message the entry explains and through which doors; fitted on labelled sets).
-        if best >= self.ANSWER_AT and self.confidence_of(feats) >= self.ANSWER_CONFIDENCE:
+        runner = cands[1].score if len(cands) > 1 else 0.0
+        if (best >= self.ANSWER_AT and best - runner >= max(self.MIN_LEAD, self.MIN_REL_LEAD * best)
+                and self.confidence_of(feats) >= self.ANSWER_CONFIDENCE):
             return MatchResult("answer", cands)
         if best >= self.SUGGEST_AT:
             close = [c for c in cands[:3] if c.score >= best - self.SUGGEST_WITHIN]
@@ -530,7 +528,6 @@ class Matcher:
 class _Evidence:
     """What the word model saw, kept for the confidence features."""
     acc_e: dict[int, float]
-    exact_e: dict[int, float]
     cnt_e: dict[int, int]
     n_content: int
     wq: float

@@ -132,7 +132,8 @@ def test_out_of_scope_messages_fall_back(matcher, message):
     assert matcher.match(message).kind == "fallback"
 
 
-@pytest.mark.parametrize("message", ["memory", "ketamine and memory", "my memory and the session"])
+@pytest.mark.parametrize("message", ["memory", "ketamine and memory", "my memory and the session",
+                                     "ketamine", "side effects"])
 def test_vague_messages_suggest_two_or_three_entries(matcher, message):
     result = matcher.match(message)
     assert result.kind == "suggest"
@@ -238,22 +239,22 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (see benchmarks/README.md: 0.895 / 0.675 / 0.030);
+    """Regression gate at the level reached (see benchmarks/README.md: 0.895 / 0.684 / 0.022);
     the issue's targets are top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this
     guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
     assert q["top1"] >= 0.89, q
-    assert q["right"] >= 0.67, q
+    assert q["right"] >= 0.68, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
-    (measured 0.833 / 0.515 / 0.024: the confidence model answers as many right as the old margin
-    rule did with one wrong answer fewer, within the 3% budget the old rule broke)."""
+    (measured 0.833 / 0.576 / 0.024 with the confidence model's coefficients fitted on dev only:
+    more answered right than the old margin rule's 0.515 with one wrong answer fewer)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.83, q
-    assert q["right"] >= 0.51, q
+    assert q["right"] >= 0.57, q
     assert q["wrong"] <= 0.03, q
 
 
@@ -299,10 +300,11 @@ def test_confidence_model_keeps_wrong_answers_at_or_below_the_fixed_margin_rule(
 
 @pytest.mark.parametrize("message", ["why can't I remember anything from my infusion?",
                                      "what is the capital of france", "memory", ""])
-def test_confidence_is_a_probability_and_higher_for_clear_questions(matcher, message):
+def test_confidence_is_a_probability_and_only_clear_questions_are_answered(matcher, message):
     c = matcher.confidence(message)
     assert 0.0 <= c <= 1.0
     if message.startswith("why"):
         assert c >= matcher.ANSWER_CONFIDENCE
-    else:
-        assert c < matcher.ANSWER_CONFIDENCE
+        assert matcher.match(message).kind == "answer"
+    else:  # "memory" scores well with a near tie: the lead guard makes it a "did you mean"
+        assert matcher.match(message).kind != "answer"

@@ -84,6 +84,10 @@ DEFAULT_TEXTS = {
         "{emergency_number}, or call or text {crisis_line}."
     ),
     "not_text": "I can only read text messages. Please type your question in words.",
+    "no_words": (
+        "I couldn't find a question in that message. Please type your question in words, for example: "
+        "\"Why can't I remember my session?\""
+    ),
 }
 PLACEHOLDERS = ("clinic_name", "contact", "crisis_line", "emergency_number")
 
@@ -94,7 +98,8 @@ class Texts:
     fallback: str = DEFAULT_TEXTS["fallback"]
     emergency: str = DEFAULT_TEXTS["emergency"]
     provider: str = DEFAULT_TEXTS["provider"]
-    not_text: str = DEFAULT_TEXTS["not_text"]
+    not_text: str = DEFAULT_TEXTS["not_text"]  # a photo, voice note, sticker...: not a text message
+    no_words: str = DEFAULT_TEXTS["no_words"]  # a text message without words: emoji, symbols only
 
 
 @dataclass(frozen=True)

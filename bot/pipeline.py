@@ -102,7 +102,7 @@ class Assistant:
             if escalation:  # cannot happen with a word lexicon, but safety never depends on it
                 return self._escalate(st, text, escalation, ())
             log.info("decision kind=%s reason=no-words", FALLBACK)
-            return Decision(text, FALLBACK, None, 0.0, (), None, st.faq.render(st.faq.texts.not_text))
+            return Decision(text, FALLBACK, None, 0.0, (), None, st.faq.render(st.faq.texts.no_words))
         result = st.matcher.match(text[:MATCH_CHARS])
         cands = result.candidates
         if escalation:

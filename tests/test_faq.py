@@ -139,6 +139,10 @@ BROKEN = [
      "extras after its name", 2, "exactly as {clinic_name}"),
     ("texts-unknown-name", "texts:\n  goodbye: Bye\nfaqs:\n" + GOOD_ENTRY, "unknown key 'goodbye'", 2,
      "welcome"),
+    ("texts-no-words-unknown-placeholder", "texts:\n  no_words: 'Type words, or call {phone}'\nfaqs:\n"
+     + GOOD_ENTRY, "texts 'no_words' uses the unknown placeholder '{phone}'", 2, "{contact}"),
+    ("texts-no-words-misspelt", "texts:\n  no_word: Type it in words.\nfaqs:\n" + GOOD_ENTRY,
+     "unknown key 'no_word' in the texts block; did you mean 'no_words'?", 2, "rename 'no_word'"),
     ("texts-empty", "texts:\n  fallback: ''\nfaqs:\n" + GOOD_ENTRY, "texts 'fallback' is empty", 2,
      "built-in text"),
     ("emergency-text-without-crisis-line", "texts:\n  emergency: Please call us.\nfaqs:\n" + GOOD_ENTRY,
@@ -211,6 +215,13 @@ def test_minimal_file_loads_with_every_default():
     assert faq.synonyms == () and dict(faq.red_flags) == {}
     assert all(p.severity == "warning" for p in warnings)
     assert any("0 alternate(s)" in p.message and p.line == 2 for p in warnings)
+
+
+def test_no_words_text_can_be_replaced_and_is_filled_in():
+    faq, _ = parse_faq("clinic:\n  name: Riverside\ntexts:\n  no_words: Please write a question, {clinic_name} "
+                       "reads words only.\nfaqs:\n" + GOOD_ENTRY, "texts.yaml")
+    assert faq.render(faq.texts.no_words) == "Please write a question, Riverside reads words only."
+    assert faq.texts.not_text == DEFAULT_TEXTS["not_text"]  # the others keep their built-in text
 
 
 def test_full_file_fills_every_block():
@@ -433,3 +444,10 @@ def test_staff_guide_full_shape_loads_with_every_block():
     assert faq.render(faq.texts.fallback).startswith("Sorry, I don't know that one yet. Please call Harbor")
     assert faq.synonyms[0] == ("troche", "lozenge", "rdt")
     assert faq.red_flags == {"emergency": ("took the whole bottle",), "provider": ("took an extra troche",)}
+
+
+def test_staff_guide_no_words_example_loads_as_written():
+    block = next(b for b in guide_blocks() if b.startswith("texts:\n  no_words:"))
+    faq, _ = parse_faq(block + "faqs:\n" + GOOD_ENTRY, "guide")
+    reply = faq.render(faq.texts.no_words)
+    assert reply.startswith("I read words only.") and faq.clinic.crisis_line in reply

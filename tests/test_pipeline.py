@@ -55,8 +55,18 @@ def test_red_flag_at_the_end_of_a_5000_character_message_is_caught(assistant):
 def test_messages_without_words_get_a_type_in_words_reply(assistant, text):
     d = assistant.decide(text)
     assert d.kind == FALLBACK
-    assert d.reply == assistant.faq.render(assistant.faq.texts.not_text)
+    assert d.reply == assistant.faq.render(assistant.faq.texts.no_words)
+    assert d.reply != assistant.faq.render(assistant.faq.texts.not_text)  # that one is for photos and voice
     assert not d.unanswered  # nothing for staff to learn from an emoji
+
+
+def test_messages_without_words_get_the_clinics_own_no_words_text(tmp_path):
+    path = tmp_path / "faq.yaml"
+    path.write_text("clinic:\n  name: Riverside\ntexts:\n  no_words: Please write your question in words for "
+                    "{clinic_name}.\nfaqs:\n  - id: parking\n    question: Where can I park?\n"
+                    "    answer: Behind the building.\n", encoding="utf-8")
+    a, _ = Assistant.from_path(path)
+    assert a.decide("🙏🙏").reply == "Please write your question in words for Riverside."
 
 
 def test_fallback_is_recorded_as_unanswered_and_gives_the_clinic_contact(assistant):

@@ -80,13 +80,32 @@ def answer_text(decision: Decision) -> str:
 
 
 # ---- commands ---------------------------------------------------------------------------------------
+async def escalated_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A red flag typed after a command ("/start I want to die") is still a red flag: triage the
+    whole message first, and when it escalates, the escalation reply replaces the command's."""
+    deps = get_deps(context)
+    text = update.effective_message.text or ""
+    decision = deps.assistant.decide(text)
+    if decision.kind != ESCALATE:
+        return False
+    try:
+        await escalate(deps, context, update, decision, text, source="command")
+    finally:
+        deps.recent.add(update.effective_chat.id, text)
+    return True
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await escalated_command(update, context):
+        return
     deps = get_deps(context)
     await send_text(context.bot, update.effective_chat.id, _render(deps, deps.faq.texts.welcome),
                     settings=deps.settings, reply_markup=keyboard([[button("📚 Browse topics", "top:all")]]))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await escalated_command(update, context):
+        return
     deps = get_deps(context)
     await send_text(context.bot, update.effective_chat.id, _render(deps, HELP_TEXT), settings=deps.settings,
                     reply_markup=help_keyboard())
@@ -97,6 +116,8 @@ def topics_markup(deps: Deps):
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await escalated_command(update, context):
+        return
     deps = get_deps(context)
     await send_html(context.bot, update.effective_chat.id, "<b>Topics</b>\nPick a topic to see its questions.",
                     settings=deps.settings, reply_markup=topics_markup(deps))
@@ -104,6 +125,8 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Also what a non-staff user gets for a staff command: no hint that it exists."""
+    if await escalated_command(update, context):
+        return
     deps = get_deps(context)
     await send_html(context.bot, update.effective_chat.id,
                     "I don't know that command. Type your question, or use /topics or /help.",

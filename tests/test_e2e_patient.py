@@ -457,3 +457,28 @@ def test_faq_references_fit_callback_data_and_resolve_back(entry_id):
     for prefix in ("faq:", "fb:up:", "fb:dn:"):
         assert len((prefix + ref).encode()) <= MAX_CALLBACK_DATA
     assert resolve_faq_ref(faq, ref) == entry_id
+
+
+@pytest.mark.parametrize("text", ["/start I want to kill myself tonight", "/help i'm going to kill myself",
+                                  "/topics<kill myself", "/stats I want to kill myself tonight",
+                                  "/whatever I want to kill myself tonight"])
+async def test_red_flag_typed_after_a_command_still_alerts_staff(app, api, assistant, text):
+    """Hypothesis found '/start<kill myself' bypassing triage: commands are messages too."""
+    d = assistant.decide(text)
+    assert d.kind == ESCALATE
+    mark = api.mark()
+    api.send_text(api.user(PATIENT, "Ann"), text)
+    await api.wait_for(lambda c: c.chat_id == STAFF_CHAT, since=mark)
+    reply = await api.wait_for(lambda c: c.chat_id == PATIENT, since=mark)
+    assert reply.plain_text == d.reply
+    await api.settle()
+    assert len(api.sent_to(PATIENT, since=mark)) == 1
+
+
+@pytest.mark.parametrize("text", ["/start", "/help", "/topics"])
+async def test_plain_commands_raise_no_alert(app, api, text):
+    mark = api.mark()
+    api.send_text(api.user(PATIENT, "Ann"), text)
+    await api.wait_for(lambda c: c.chat_id == PATIENT, since=mark)
+    await api.settle()
+    assert not api.sent_to(STAFF_CHAT, since=mark)

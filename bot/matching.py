@@ -7,7 +7,8 @@ Why not a bare rapidfuzz ``extractOne``: a fuzzy ratio over whole strings counts
 "my" as much as "bladder", so it happily matches a question about parking to one about driving.
 Here every FAQ question and alternate is a small document of *terms* (normalised, stemmed words,
 see bot.text).  A term is worth its inverse document frequency over this FAQ's own entries and
-answers, so words that appear everywhere count for little and rare, meaningful ones decide.
+answers (its own when the questions use it, its synonym group's otherwise), so words that appear
+everywhere count for little and rare, meaningful ones decide.
 A message's words meet the FAQ through three doors, each worth a little less than the last: the
 same term, a synonym (built-in vocabulary in bot.vocab plus the clinic's ``synonyms:``), or a
 typo-corrected term (rapidfuzz OSA distance over the FAQ's own vocabulary).
@@ -87,7 +88,7 @@ BM25_SHARE = 0.05  # plain BM25 over each entry's phrasings as one document, rel
 ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative to the best
 BM25_K1 = 1.2
 BM25_B = 0.75
-OWN_IDF = 1.0
+OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the questions use it
 
 # Confidence that the best entry is right: a logistic model over generic features of the ranking
 # (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
@@ -251,7 +252,9 @@ class Matcher:
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def _weight(self, term: str) -> float:
-        """IDF of the term's meaning: entries using it or a synonym, in questions or answers."""
+        """IDF over questions and answers: of the word itself when the FAQ's questions use it
+        (a synonym group's IDF made "cause" as cheap as "why"), else of its meaning (entries
+        using it or a synonym)."""
         w = self._weights.get(term)
         if w is not None:
             return w

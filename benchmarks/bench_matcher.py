@@ -14,7 +14,7 @@ in-scope messages answered outright with a right id; wrong = answers with a wron
 answer to an out-of-scope message, over *all* messages; suggest / fallback rates over all messages;
 "right one offered" = share of in-scope "did you mean" replies that list a right entry.
 
-Baseline decisions are picked the same way ours were: on dev.jsonl, the (score threshold, margin
+Baseline decisions are picked on dev.jsonl (as round 1 picked ours): the (score threshold, margin
 over the runner-up) pair with the most answered-right while wrong <= 3%; the pair found on dev is
 then used unchanged on the other sets.  Baselines have no "suggest": below the bar they fall back.
 

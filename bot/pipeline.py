@@ -103,10 +103,15 @@ class Assistant:
                 return self._escalate(st, text, escalation, ())
             log.info("decision kind=%s reason=no-words", FALLBACK)
             return Decision(text, FALLBACK, None, 0.0, (), None, st.faq.render(st.faq.texts.no_words))
-        result = st.matcher.match(text[:MATCH_CHARS])
+        if escalation:  # the matcher is not even asked: nothing it does can lose a red flag
+            return self._escalate(st, text, escalation, ())
+        try:
+            result = st.matcher.match(text[:MATCH_CHARS])
+        except Exception:  # a bug in matching must cost an answer, never the reply
+            log.exception("matcher failed; falling back")
+            return Decision(text, FALLBACK, None, 0.0, (), None,
+                            st.faq.render(st.faq.texts.fallback), unanswered=True)
         cands = result.candidates
-        if escalation:
-            return self._escalate(st, text, escalation, cands)
         best = result.best
         if result.kind == ANSWER and best is not None:
             entry = st.faq.get(best.id)

@@ -114,3 +114,16 @@ def test_decision_json_is_the_fixed_contract(assistant):
     out = assistant.decide("i want to kill myself").to_json()
     assert list(out) == ["text", "kind", "faq_id", "score", "candidates", "escalation", "reply"]
     assert set(out["escalation"]) == {"tier", "category", "matched"}
+
+
+def test_a_failing_matcher_costs_the_answer_never_the_red_flag(tmp_path):
+    """Fault injection: whatever goes wrong in matching, triage's decision stands."""
+    a, _ = Assistant.from_path(ROOT / "faq.yaml")
+
+    def broken(text):
+        raise RuntimeError("matcher bug")
+
+    a._state.matcher.match = broken
+    assert a.decide("i want to kill myself").kind == ESCALATE
+    d = a.decide(a.faq.entries[0].question)
+    assert d.kind == FALLBACK and d.unanswered

@@ -75,7 +75,7 @@ def _show(decision: Decision) -> str:
     text = decision.reply
     if decision.kind == ESCALATE and decision.escalation:
         e = decision.escalation
-        text += f"\n[staff alerted: {e.tier} / {e.category} / matched: {e.matched}]"
+        text += f"\n[red flag: {e.tier} / {e.category} / {e.matched}; the Telegram bot alerts staff]"
     if decision.kind == SUGGEST:
         text += "\n(Type a number to pick one.)"
     if decision.follow_ups:

@@ -4,16 +4,18 @@ CONTRACT: LEXICON_VERSION, EMERGENCY, PROVIDER, Escalation(tier, category, match
 Triage(extra).check(text) -> Escalation | None
 
 The lexicon is data (``bot/data/redflags.yaml``), not code, so that clinicians can read what fires
-and why.  This module is the small engine that runs it:
+and why.  This module compiles it and runs the checks; two helpers do the rest:
 
 1. *Normalise* the message the way patients actually type: case, accents, curly quotes, zero-width
    characters, glued words ("SuicideRecently", "iwanttodie"), repeated letters ("soooo"),
    leetspeak ("k1ll"), missing apostrophes ("dont", "im"), common chat spellings ("wanna", "u")
-   and typos in long red-flag words ("suicidel"), which are corrected with rapidfuzz.
+   and typos in long red-flag words ("suicidel"), which are corrected with rapidfuzz
+   (:mod:`bot.triage_text`).
 2. *Match* the rules of the lexicon: whole-word phrases and bounded regexes (no unbounded gaps, so
    no catastrophic backtracking).  At start-up every pattern is analysed for the words it can
    start with; patterns sharing a first word are joined into one regex, tried only where that word
-   stands in the message.  A 5,000-character message therefore costs about a millisecond.
+   stands in the message (:mod:`bot.triage_index`).  A 5,000-character message therefore costs
+   about a millisecond.
 3. *Guard*: a rule may name guards (idioms, negation, informational questions, stories about the
    past) that veto a hit in the clause where it occurs.
 
@@ -28,32 +30,24 @@ import bisect
 import heapq
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from importlib import resources
 from typing import Iterable, Mapping
 
 import yaml
-from rapidfuzz import process
 
-from rapidfuzz.distance import OSA
+from .triage_index import HeadIndex, find_at_word_starts
+from .triage_text import MAX_CHARS, Normaliser
 
-try:  # the regex parser, used once at start-up to find the words a pattern can start with
-    from re import _constants as _sre_c, _parser as _sre_parse  # Python >= 3.11
-except ImportError:  # pragma: no cover
-    import sre_constants as _sre_c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+__all__ = ["EMERGENCY", "LEXICON_VERSION", "MAX_CHARS", "PROVIDER", "TIERS", "Escalation",
+           "LexiconError", "Triage"]
 
 log = logging.getLogger(__name__)
 
 EMERGENCY = "emergency"
 PROVIDER = "provider"
 TIERS = (EMERGENCY, PROVIDER)
-
-# Triage reads at most this much of a message (the pipeline already cuts at 20,000 characters).
-MAX_CHARS = 20000
 
 
 @dataclass(frozen=True)
@@ -68,138 +62,6 @@ class Escalation:
 
 class LexiconError(ValueError):
     """The built-in lexicon is malformed (a packaging bug, caught by the tests)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Normalisation
-# ---------------------------------------------------------------------------------------------
-
-_ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CAMEL = re.compile(r"([a-z])([A-Z])")
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-    "`": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2026": " ",
-    "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u00f8": "o", "\u0142": "l",
-    "\U0001f602": " lol ", "\U0001f923": " lol ", "\U0001f480": " lol ",
-})
-_OD = re.compile(r"(?<![a-z])(?:o\.?d'e?d|o\.d\.?|oded)(?!\w)")  # "od'd", "OD'ed", "o.d." (not "odd")
-_ELLIPSIS = re.compile(r"\.{2,}")
-_NON_WORD = re.compile(r"[^\w?. ]+|_+")
-_SIGILS = re.compile(r"(?<=[a-z])[@$]|[@$](?=[a-z])")  # "$uicide", "k@ms"
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                       "9": "g"})
-# ASCII punctuation -> space, sentence ends -> ".", in one C-speed pass
-_PUNCT = str.maketrans({**{c: " " for c in "!\"#$%&'()*+,-/<=>@[\\]^_`{|}~\t\x0b\x0c"},
-                        **{c: "." for c in "!;:\n\r"}})
-_NUMBER_WITH_UNIT = re.compile(r"^\d+(?:[.,]\d+)?[a-z]{0,5}$")
-_RUN3 = re.compile(r"(\w)\1{2,}")
-
-
-class _Normaliser:
-    """Text -> space-separated lowercase tokens; '.' and '?' kept as clause-end tokens."""
-
-    def __init__(self, spellings: Mapping[str, str], phrases: Mapping[str, str],
-                 vocabulary: set[str], fuzzy: Iterable[str], fuzzy_exclude: Iterable[str],
-                 glued: Mapping[str, str]):
-        self.spellings = dict(spellings)
-        self.vocabulary = set(vocabulary)
-        self.fuzzy_exclude = set(fuzzy_exclude)
-        self._fuzzy_by_letter: dict[str, list[str]] = {}
-        for w in sorted(set(fuzzy)):
-            self._fuzzy_by_letter.setdefault(w[0], []).append(w)
-        # multi-word spellings ("can not" -> "cant"), longest first
-        keys = sorted(phrases, key=len, reverse=True)
-        self._phrases = dict(phrases)
-        self._phrase_rx = re.compile("(?:" + "|".join(re.escape(k) for k in keys) + r")\b") \
-            if keys else None
-        gkeys = sorted(glued, key=len, reverse=True)
-        self._glued = dict(glued)
-        self._glued_rx = re.compile("|".join(re.escape(k) for k in gkeys)) if gkeys else None
-        self._cache: dict[str, str] = {}
-
-    def _token(self, tok: str) -> str:
-        out = self._fix(tok)
-        if len(self._cache) < 200000:  # bounded: a flood of random words cannot exhaust memory
-            self._cache[tok] = out
-        return out
-
-    def _leet(self, tok: str) -> str:
-        if _NUMBER_WITH_UNIT.match(tok) or sum(c.isalpha() for c in tok) < 2:
-            return tok  # "3am", "5mg", "2nd" stay as they are
-        return tok.translate(_LEET)
-
-    def _fix(self, tok: str) -> str:
-        """One token: chat spelling, letter runs, typo correction (cached, the same words recur)."""
-        if tok in self.spellings:
-            return self.spellings[tok]
-        if not tok.isalpha() and any(c.isdigit() for c in tok):
-            tok = self._leet(tok)  # "k1ll", "su1c1de", "d13"
-            if tok in self.spellings:
-                return self.spellings[tok]
-        if _RUN3.search(tok):
-            two = _RUN3.sub(r"\1\1", tok)
-            one = _RUN3.sub(r"\1", tok)
-            for cand in (two, one):
-                if cand in self.spellings:
-                    return self.spellings[cand]
-                if cand in self.vocabulary:
-                    return cand
-            tok = two
-        if len(tok) >= 8 and self._glued_rx is not None and tok not in self.vocabulary:
-            m = self._glued_rx.search(tok)
-            if m:  # "iwanttodie" -> "i want to die": keep what surrounds the glued phrase
-                pre, post = tok[:m.start()], tok[m.end():]
-                pre = self.spellings.get(pre, pre)
-                post = self.spellings.get(post, post)
-                return " ".join(p for p in (pre, self._glued[m.group(0)], post) if p)
-        if len(tok) >= 6 and tok not in self.vocabulary and tok not in self.fuzzy_exclude:
-            choices = self._fuzzy_by_letter.get(tok[0])
-            if choices and tok.isalpha():
-                # one edit; two only in long words ("halucinatons"): "overrated" must not
-                # become "overdosed", nor "consulting" "convulsing"
-                best = process.extractOne(tok, choices, scorer=OSA.distance,
-                                          score_cutoff=1 if len(tok) <= 10 else 2)
-                if best is not None:
-                    return best[0]
-        return tok
-
-    def __call__(self, text: str) -> str:
-        text = text[:MAX_CHARS]
-        if not text.isascii():
-            text = _ZERO_WIDTH.sub("", text)
-            text = text.translate(_QUOTES)
-        if not text.isprintable():
-            text = _CONTROL.sub(" ", text)
-        if not text.islower():
-            text = _CAMEL.sub(r"\1 \2", text)  # "SuicideRecently" -> "Suicide Recently"
-        if not text.isascii():
-            text = unicodedata.normalize("NFKD", text)
-            text = "".join(c for c in text if not unicodedata.combining(c))
-        text = text.casefold()
-        if "od" in text or "o.d" in text:
-            text = _OD.sub(" overdosed ", text)
-        text = text.replace("'", "")  # "don't" -> "dont", "I'm" -> "im"
-        if "@" in text or "$" in text:
-            text = _SIGILS.sub(lambda m: "a" if m.group(0) == "@" else "s", text)
-        if ".." in text:
-            text = _ELLIPSIS.sub(" ", text)
-        text = text.translate(_PUNCT)
-        if not text.isascii():
-            text = _NON_WORD.sub(" ", text)
-        text = text.replace("?", " ? ").replace(".", " . ")
-        cache, token = self._cache, self._token
-        tokens = [cache[t] if t in cache else token(t) for t in text.split()]
-        text = " ".join(tokens)
-        if self._phrase_rx is not None:
-            text = self._phrase_rx.sub(self._phrase_sub, text)
-        return text
-
-    def _phrase_sub(self, m: re.Match) -> str:
-        s = m.start()
-        if s and m.string[s - 1] != " ":
-            return m.group(0)
-        return self._phrases[m.group(0)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,7 +126,7 @@ def _expand(src: str, macros: Mapping[str, str], where: str) -> str:
 def _phrase_regex(phrase: str) -> str:
     """A normalised phrase as a whole-word regex; a trailing '*' allows any word ending.
 
-    No leading \\b: patterns are only tried at the start of a word (see ``_HeadIndex``)."""
+    No leading \\b: patterns are only tried at the start of a word (see :class:`bot.triage_index.HeadIndex`)."""
     star = phrase.endswith("*")
     words = phrase.rstrip("*").split()
     body = r" ".join(re.escape(w) for w in words)
@@ -310,7 +172,7 @@ class _Lexicon:
         vocabulary.update(str(w) for w in norm.get("vocabulary") or ())
         for p in norm.get("glued") or ():
             glued[str(p).replace(" ", "")] = str(p)
-        self.normalise = _Normaliser(spellings, phrases, vocabulary, fuzzy, fuzzy_exclude, glued)
+        self.normalise = Normaliser(spellings, phrases, vocabulary, fuzzy, fuzzy_exclude, glued)
 
         self.guards: dict[str, _Guard] = {}
         for gid, g in (data.get("guards") or {}).items():
@@ -352,7 +214,7 @@ class _Lexicon:
                                     tuple(guards)))
         self.rules.sort(key=lambda rule: TIERS.index(rule.tier))  # emergency first
         self.patterns = [(rule, rx) for rule in self.rules for rx in rule.patterns]
-        self.index = _HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
+        self.index = HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
 
 
 def _lexicon_text() -> str:
@@ -364,187 +226,6 @@ def _builtin() -> _Lexicon:
     """Parsed and compiled on first use (about half a second), then shared by every Triage."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return _Lexicon(yaml.load(_lexicon_text(), Loader=loader))
-
-
-
-
-class _Unknown(Exception):
-    pass
-
-
-_HEAD_LIMIT = 3000
-
-
-@lru_cache(maxsize=None)
-def _heads(pattern: str) -> frozenset[str] | None:
-    """The first words a match of ``pattern`` can start with ("word", or "pre*" for a prefix).
-
-    Every rule pattern starts at a word start, so a message only needs the pattern tried where one
-    of these words stands: a 5,000-character message costs a few dictionary look-ups per word
-    instead of a scan per pattern.  None when the pattern's start cannot be enumerated (it is
-    then searched for in the whole text)."""
-    try:
-        out = _first_words(list(_sre_parse.parse(pattern).data), "", 0)
-    except (_Unknown, RecursionError):
-        return None
-    if not out or len(out) > _HEAD_LIMIT or any(w in ("", "*") for w in out):
-        return None
-    return frozenset(out)
-
-
-def _first_words(seq: list, prefix: str, depth: int) -> set[str]:
-    if depth > 60:
-        raise _Unknown
-    if not seq:
-        if not prefix:
-            raise _Unknown
-        return {prefix + "*"}
-    op, av = seq[0]
-    rest = seq[1:]
-    if op is _sre_c.LITERAL:
-        c = chr(av)
-        if c == " ":
-            if not prefix:
-                raise _Unknown
-            return {prefix}
-        return _first_words(rest, prefix + c, depth + 1)
-    if op is _sre_c.AT:
-        if prefix and av in (_sre_c.AT_BOUNDARY, _sre_c.AT_END):
-            return {prefix}
-        return _first_words(rest, prefix, depth + 1)
-    if op is _sre_c.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            out |= _first_words(list(alt) + rest, prefix, depth + 1)
-            if len(out) > _HEAD_LIMIT:
-                raise _Unknown
-        return out
-    if op is _sre_c.SUBPATTERN:
-        return _first_words(list(av[-1]) + rest, prefix, depth + 1)
-    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT):
-        lo, hi, item = av
-        if hi == 1:
-            out = _first_words(list(item) + rest, prefix, depth + 1)
-            if lo == 0:
-                out |= _first_words(rest, prefix, depth + 1)
-            return out
-    if prefix:  # a class, a repeat, anything else inside the first word: a prefix is enough
-        return {prefix + "*"}
-    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1 and list(av[2]) == _DIGITS:
-        return {_DIGIT_HEAD}  # "\\d+ days": any word starting with a digit
-    raise _Unknown
-
-
-_DIGITS = [(_sre_c.IN, [(_sre_c.CATEGORY, _sre_c.CATEGORY_DIGIT)])]
-_DIGIT_HEAD = "#digit"
-
-
-_JOIN_MAX_HEADS = 8
-
-
-class _HeadIndex:
-    """Where each pattern may start, and one combined regex per first word.
-
-    All patterns that can start with the same word ("i", "my", "suicid*") are joined into one
-    alternation with a named group per pattern, so a message costs one ``match`` per occurrence of
-    such a word rather than one per pattern.  Built once per Triage."""
-
-    def __init__(self, patterns: list[tuple[int, re.Pattern]]):
-        by_key: dict[str, list[int]] = {}
-        self.scan: list[int] = []  # patterns whose heads are unknown: searched in the whole text
-        self.pattern = dict(patterns)
-        for pid, rx in patterns:
-            heads = _heads(rx.pattern)
-            if heads is None:
-                self.scan.append(pid)
-                continue
-            for h in heads:
-                by_key.setdefault(h, []).append(pid)
-        self.members = {k: tuple(sorted(set(v))) for k, v in by_key.items()}
-        # Patterns with few first words are joined per word; one that can start with many words
-        # (a long alternation) is tried on its own, so that it is compiled once, not per word.
-        n_heads: dict[int, int] = {}
-        for pids in self.members.values():
-            for pid in pids:
-                n_heads[pid] = n_heads.get(pid, 0) + 1
-        compiled: dict[tuple[int, ...], re.Pattern] = {}
-        self.combined: dict[str, tuple[tuple[re.Pattern, int | None], ...]] = {}
-        for k, pids in self.members.items():
-            small = tuple(p for p in pids if n_heads[p] <= _JOIN_MAX_HEADS)
-            tries: list[tuple[re.Pattern, int | None]] = []
-            if len(small) == 1:
-                tries.append((self.pattern[small[0]], small[0]))
-            elif small:
-                if small not in compiled:
-                    compiled[small] = re.compile("|".join(
-                        f"(?P<p{pid}>{self.pattern[pid].pattern})" for pid in small))
-                tries.append((compiled[small], None))
-            tries += [(self.pattern[p], p) for p in pids if n_heads[p] > _JOIN_MAX_HEADS]
-            self.combined[k] = tuple(tries)
-        self.exact = {k for k in self.members if not k.endswith("*")}
-        self.prefix = {k[:-1] for k in self.members if k.endswith("*")}
-        self.prefix_lengths = sorted({len(p) for p in self.prefix})
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def _keys_of(self, tok: str) -> tuple[str, ...]:
-        """The head keys a word belongs to (cached: the same words recur)."""
-        keys = [tok] if tok in self.exact else []
-        if tok and tok[0].isdigit() and _DIGIT_HEAD in self.exact:
-            keys.append(_DIGIT_HEAD)
-        for n in self.prefix_lengths:
-            if n > len(tok):
-                break
-            if tok[:n] in self.prefix:
-                keys.append(tok[:n] + "*")
-        out = tuple(keys)
-        if len(self._cache) < 200000:
-            self._cache[tok] = out
-        return out
-
-    def hits(self, norm: str) -> list[tuple[int, int, str]]:
-        """(pattern id, start offset, head key) of every pattern that matches first at a word."""
-        cache, keys_of = self._cache, self._keys_of
-        words: dict[str, tuple[str, ...]] = {}
-        for tok in set(norm.split(" ")):
-            keys = cache[tok] if tok in cache else keys_of(tok)
-            if keys:
-                words[tok] = keys
-        out: list[tuple[int, int, str]] = []
-        if not words:
-            return out
-        padded = " " + norm + " "
-        combined = self.combined
-        for tok, keys in words.items():
-            needle = " " + tok + " "
-            offs = []
-            i = padded.find(needle)
-            while i != -1:
-                offs.append(i)  # the token starts at i in norm (the padding shifts by one)
-                i = padded.find(needle, i + len(needle) - 1)
-            for key in keys:
-                for rx, pid in combined[key]:
-                    for m in map(rx.match, repeat(norm), offs):
-                        if m is None:
-                            continue
-                        out.append((pid if pid is not None else int(m.lastgroup[1:]), m.start(),
-                                    key))
-        return out
-
-
-def _find(patterns: Iterable[re.Pattern], text: str):
-    """Matches of each pattern that start at the start of a word (tokens are space-separated)."""
-    for rx in patterns:
-        pos = 0
-        while True:
-            m = rx.search(text, pos)
-            if m is None:
-                break
-            s = m.start()
-            if s and text[s - 1] != " ":
-                pos = s + 1
-                continue
-            yield m
-            pos = max(m.end(), s + 1)
 
 
 _CLAUSE_END = re.compile(r"(?:^| )[.?](?= |$)")
@@ -603,7 +284,7 @@ class Triage:
         # candidates in priority order: pattern id (emergency rules first), then position
         heap = self._index.hits(norm)
         for pid in self._scan:
-            heap.extend((pid, m.start(), "") for m in _find((self._patterns[pid][1],), norm))
+            heap.extend((pid, m.start(), "") for m in find_at_word_starts((self._patterns[pid][1],), norm))
         heapq.heapify(heap)
         seen = set()
         extras_done = False

@@ -18,6 +18,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseU
                           CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
                           TypeHandler, filters)
 
+from bot.faq_watch import FaqWatcher
 from bot.health import Health, HealthServer
 from bot.pipeline import Assistant
 from bot.settings import Settings
@@ -77,8 +78,8 @@ def build_application(settings: Settings) -> Application:
     health.mark_faq_loaded()
     deps = Deps(settings=settings, assistant=assistant, store=Store(settings.db_path), health=health,
                 recent=RecentMessages(settings.alert_context_messages),
-                flood=FloodGate(settings.flood_burst, settings.flood_per_minute))
-    deps.faq_watch.signature, deps.faq_watch.loaded = staff.file_state(settings.faq_path)
+                flood=FloodGate(settings.flood_burst, settings.flood_per_minute),
+                faq_watch=FaqWatcher(settings.faq_path, assistant.reload))
 
     builder = (
         ApplicationBuilder()

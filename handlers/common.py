@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import html
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Iterable
 
@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import RecentMessages
 from bot.faq import Faq
+from bot.faq_watch import FaqWatcher
 from bot.flood import FloodGate
 from bot.health import Health
 from bot.pipeline import Assistant
@@ -39,14 +40,6 @@ MAX_BUTTON_TEXT = 60  # longer labels are cut by clients anyway
 
 # ---- dependencies: the one way they reach handlers ---------------------------------------------
 @dataclass
-class FaqWatch:
-    """What the live-reload job last saw of faq.yaml."""
-    signature: tuple[int, int] | None = None  # (mtime_ns, size)
-    reported_broken: str | None = None  # content hash of the broken version staff were told about
-    loaded: str | None = None  # content hash of the version in service
-
-
-@dataclass
 class Deps:
     settings: Settings
     assistant: Assistant
@@ -54,7 +47,7 @@ class Deps:
     health: Health
     recent: RecentMessages
     flood: FloodGate
-    faq_watch: FaqWatch = field(default_factory=FaqWatch)
+    faq_watch: FaqWatcher
     outbox: "Outbox | None" = None  # set in post_init, when the bot is running
 
     @property

@@ -4,7 +4,6 @@ Anyone else who types a staff command gets exactly what an unknown command gets.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -13,6 +12,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.faq import FaqError, Problem, load_faq
+from bot.faq_watch import Outcome, WatchResult
 from bot.reports import STATS_DAYS, group_unanswered
 from bot.store import ACKNOWLEDGED
 
@@ -50,46 +50,25 @@ def faq_name(deps: Deps) -> str:
     return esc(os.path.basename(str(deps.settings.faq_path)))
 
 
-def file_signature(path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def file_digest(path) -> str:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return "missing"
-
-
-def file_state(path) -> tuple[tuple[int, int] | None, str]:
-    return file_signature(path), file_digest(path)
+def result_html(deps: Deps, result: WatchResult) -> list[str]:
+    """What staff read after a reload (HTML blocks); the last good FAQ stays on failure."""
+    if result.outcome is Outcome.BROKEN:
+        return [f"❌ <b>{faq_name(deps)} was not loaded</b>: it has problems. I keep answering from the last "
+                f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"
+                ] + problems_html(list(result.problems))
+    out = [f"✅ <b>{faq_name(deps)} loaded</b>: {len(deps.faq.entries)} entries, "
+           f"{len(deps.faq.topics())} topics."]
+    if result.warnings:
+        out += ["Warnings:"] + problems_html(list(result.warnings))
+    return out
 
 
 def reload_faq(deps: Deps) -> list[str]:
-    """Reload and describe the outcome for staff (HTML blocks); the last good FAQ stays on failure."""
-    signature, digest = file_state(deps.settings.faq_path)
-    deps.faq_watch.signature = signature
-    try:
-        warnings = deps.assistant.reload(deps.settings.faq_path)
-    except FaqError as exc:
-        deps.faq_watch.reported_broken = digest
-        log.warning("faq reload failed: %d problems; still serving the last good version", len(exc.problems))
-        return [f"❌ <b>{faq_name(deps)} was not loaded</b>: it has problems. I keep answering from the last "
-                f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"
-                ] + problems_html(exc.problems)
-    deps.faq_watch.reported_broken = None
-    deps.faq_watch.loaded = digest
-    deps.health.mark_faq_loaded()
-    out = [f"✅ <b>{faq_name(deps)} loaded</b>: {len(deps.faq.entries)} entries, "
-           f"{len(deps.faq.topics())} topics."]
-    if warnings:
-        out += ["Warnings:"] + problems_html(warnings)
-    return out
+    """Reload now and describe the outcome for staff (HTML blocks)."""
+    result = deps.faq_watch.reload()
+    if result.outcome is Outcome.RELOADED:
+        deps.health.mark_faq_loaded()
+    return result_html(deps, result)
 
 
 # ---- commands ---------------------------------------------------------------------------------------
@@ -176,18 +155,10 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 # ---- live FAQ ---------------------------------------------------------------------------------------
 async def watch_faq(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Reload faq.yaml when it changes; tell staff once per broken version what is wrong and where."""
+    """Timer job: reload faq.yaml when it changes; tell staff once per new version, good or broken."""
     deps = get_deps(context)
-    path = deps.settings.faq_path
-    signature = file_signature(path)
-    if signature == deps.faq_watch.signature:
-        return
-    digest = file_digest(path)
-    if signature is not None and 0 <= time.time() - signature[0] / 1e9 < 0.3:
-        return  # still being written; look again at the next tick
-    if digest in (deps.faq_watch.reported_broken, deps.faq_watch.loaded):
-        deps.faq_watch.signature = signature  # touched, same content: nothing new to load or report
-        return
-    log.info("faq file changed; reloading")
-    parts = reload_faq(deps)
-    await send_staff(deps, context, deps.settings.staff_chat_id, parts)
+    result = deps.faq_watch.poll()
+    if result.outcome is Outcome.RELOADED:
+        deps.health.mark_faq_loaded()
+    if result.tell_staff:
+        await send_staff(deps, context, deps.settings.staff_chat_id, result_html(deps, result))

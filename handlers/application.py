@@ -18,14 +18,16 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseU
                           CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
                           TypeHandler, filters)
 
+from bot.context import RecentMessages
 from bot.faq_watch import FaqWatcher
+from bot.flood import FloodGate
 from bot.health import Health, HealthServer
 from bot.pipeline import Assistant
 from bot.settings import Settings
 from bot.store import Store
 
 from . import alerts, patient, staff
-from .common import DEPS_KEY, Deps, FloodGate, RecentMessages, answer_query, get_deps
+from .common import DEPS_KEY, Deps, answer_query, get_deps
 
 log = logging.getLogger(__name__)
 

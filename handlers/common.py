@@ -19,16 +19,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.context import RecentMessages
 from bot.faq import Faq
 from bot.faq_watch import FaqWatcher
-from bot.flood import FloodGate
 from bot.health import Health
 from bot.pipeline import Assistant
 from bot.settings import Settings
 from bot.store import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: handlers import these from bot.context / bot.flood
+    from bot.context import RecentMessages
+    from bot.flood import FloodGate
+
     from .alerts import Outbox
 
 log = logging.getLogger(__name__)

@@ -58,6 +58,7 @@ class Outcome(enum.Enum):
     RELOADED = "reloaded"  # a new version is in service
     BROKEN = "broken"  # a new version has problems; the last good one stays in service
     BROKEN_ALREADY_REPORTED = "broken, already reported"  # the same broken bytes saved again
+    RESTORED = "restored"  # after a reported broken save, the file is back to the version in service
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class WatchResult:
 
     @property
     def tell_staff(self) -> bool:
-        """Only a new version, good or broken, is news to staff."""
-        return self.outcome in (Outcome.RELOADED, Outcome.BROKEN)
+        """A new version, good or broken, is news to staff; so is the all-clear after a broken one."""
+        return self.outcome in (Outcome.RELOADED, Outcome.BROKEN, Outcome.RESTORED)
 
 
 class FaqWatcher:
@@ -103,6 +104,9 @@ class FaqWatcher:
             return WatchResult(Outcome.BROKEN_ALREADY_REPORTED)
         if digest == self.loaded:
             self.signature = signature
+            if self.reported_broken is not None:  # staff were told to fix it: confirm it is fixed
+                self.reported_broken = None
+                return WatchResult(Outcome.RESTORED)
             return WatchResult(Outcome.UNCHANGED)
         log.info("faq file changed; reloading")
         return self.reload()

@@ -56,6 +56,9 @@ def result_html(deps: Deps, result: WatchResult) -> list[str]:
         return [f"❌ <b>{faq_name(deps)} was not loaded</b>: it has problems. I keep answering from the last "
                 f"good version ({len(deps.faq.entries)} entries). Fix these and save again:"
                 ] + problems_html(list(result.problems))
+    if result.outcome is Outcome.RESTORED:
+        return [f"✅ <b>{faq_name(deps)} is valid again</b>: it matches the version I have been answering "
+                f"from ({len(deps.faq.entries)} entries)."]
     out = [f"✅ <b>{faq_name(deps)} loaded</b>: {len(deps.faq.entries)} entries, "
            f"{len(deps.faq.topics())} topics."]
     if result.warnings:

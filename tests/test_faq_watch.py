@@ -125,6 +125,21 @@ def test_a_broken_save_is_reported_once_and_the_fix_is_loaded(watched):
     assert watcher.reported_broken is None
 
 
+def test_restoring_the_version_in_service_after_a_broken_save_gives_staff_the_all_clear(watched):
+    """Staff were told "fix it and save again": undoing the edit must be confirmed too."""
+    watcher, _, reload, path = watched
+    good = path.read_text(encoding="utf-8")
+    write(path, good + BROKEN_TAIL, T0 - 10)
+    assert watcher.poll(now=T0).outcome is Outcome.BROKEN
+    write(path, good, T0 - 5)
+    restored = watcher.poll(now=T0)
+    assert restored.outcome is Outcome.RESTORED and restored.tell_staff
+    assert watcher.reported_broken is None
+    set_mtime(path, T0 - 2)  # a later unchanged re-save is not news again
+    assert watcher.poll(now=T0).outcome is Outcome.UNCHANGED
+    assert reload.calls == 1
+
+
 def test_a_different_broken_version_is_reported_again(watched):
     watcher, _, reload, path = watched
     good = path.read_text(encoding="utf-8")

@@ -174,23 +174,21 @@ def cmd_run(args) -> int:
         return EXIT_USAGE
     formatter = configure_logging("INFO")
     formatter.secrets.append(settings.token)
-    from handlers.application import build_application  # telegram is only imported to run the bot
-    from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
+    # Only `run` and `doctor` reach for Telegram, through handlers/; bot/ itself never imports it.
+    from handlers.application import TelegramUnreachable, TokenRejected, run_bot
 
-    app = build_application(settings)  # FaqError is reported by main()
     log.info("starting long polling (connecting to the Bot API, retrying until it answers)")
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        run_bot(settings)  # FaqError is reported by main()
     except StoreError as exc:
         print(f"error: the database cannot be used: {formatter.redact(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except InvalidToken:
+    except TokenRejected:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN. Copy the token @BotFather gave you "
               "into .env (or the environment) and try again.", file=sys.stderr)
         return EXIT_USAGE
-    except NetworkError as exc:
-        print(f"error: cannot reach the Telegram Bot API at start-up ({type(exc).__name__}). Check the "
+    except TelegramUnreachable as exc:
+        print(f"error: cannot reach the Telegram Bot API at start-up ({exc}). Check the "
               "network and TELEGRAM_API_URL; pending alerts are kept and sent once the bot runs. "
               "Run it under a supervisor that restarts it (see README).", file=sys.stderr)
         return EXIT_UNREACHABLE

@@ -216,6 +216,27 @@ def health_status(deps: Deps) -> dict:
     return deps.health.snapshot(pending, oldest, len(deps.faq.entries))
 
 
+class TokenRejected(Exception):
+    """Telegram refused the token (the exception text is not kept: PTB puts the token in it)."""
+
+
+class TelegramUnreachable(Exception):
+    """The Bot API could not be reached at start-up."""
+
+
+def run_bot(settings: Settings) -> None:
+    """``faqbot run``: long polling until SIGINT/SIGTERM, retrying while Telegram is unreachable."""
+    from telegram.error import InvalidToken, NetworkError
+
+    app = build_application(settings)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    except InvalidToken:
+        raise TokenRejected() from None
+    except NetworkError as exc:
+        raise TelegramUnreachable(type(exc).__name__) from None
+
+
 @asynccontextmanager
 async def running(app: Application, **polling):
     """Run the application inside an event loop the caller owns, in the order ``run_polling`` uses

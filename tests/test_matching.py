@@ -239,22 +239,31 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (see benchmarks/README.md: 0.895 / 0.684 / 0.022);
-    the issue's targets are top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this
-    guards what we have."""
+    """Regression gate at the level reached (see benchmarks/README.md: 0.895 / 0.608 / 0.022 at
+    the answer bar 0.85, chosen for precision across three clinics); the issue's targets are
+    top-1 >= 0.92 and answered-right >= 0.85, not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
     assert q["top1"] >= 0.89, q
-    assert q["right"] >= 0.68, q
+    assert q["right"] >= 0.60, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
-    (measured 0.833 / 0.576 / 0.024 with the confidence model's coefficients fitted on dev only:
-    more answered right than the old margin rule's 0.515 with one wrong answer fewer)."""
+    (measured 0.833 / 0.485 / 0.024 with the confidence model's coefficients fitted on dev only
+    and the answer bar at 0.85)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.83, q
-    assert q["right"] >= 0.57, q
+    assert q["right"] >= 0.48, q
+    assert q["wrong"] <= 0.03, q
+
+
+def test_third_clinic_wrong_answers_stay_under_three_percent():
+    """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on; only
+    the answer bar was checked against it): measured 0.764 / 0.449 / 0.026."""
+    q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
+    assert q["top1"] >= 0.76, q
+    assert q["right"] >= 0.44, q
     assert q["wrong"] <= 0.03, q
 
 
@@ -279,6 +288,7 @@ class _MarginRule(Matcher):
 @pytest.mark.parametrize("faq_path, data_path", [
     (ROOT / "faq.yaml", DATA / "dev.jsonl"),
     (DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl"),
+    (DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl"),
 ])
 def test_a_higher_confidence_bar_answers_less_and_never_more_wrongly(faq_path, data_path):
     shipped = _quality(faq_path, data_path)

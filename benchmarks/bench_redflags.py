@@ -2,7 +2,8 @@
 
 Run:  .venv/bin/python benchmarks/bench_redflags.py  [--misses]
 
-1. tests/data/redflags.jsonl (hand-written red flags and look-alikes): recall per tier (a message
+1. tests/data/redflags.jsonl (hand-written red flags and look-alikes) and
+   tests/data/redflags_holdout.jsonl (written blind to the code): recall per tier (a message
    counts as caught only when the tier is right; an emergency reported as provider is a miss) and
    false positives on the look-alikes.  Also the FAQ development sets, which hold no red flags, as
    extra look-alikes.
@@ -32,8 +33,11 @@ sys.path.insert(0, ROOT)
 from bot.triage import EMERGENCY, LEXICON_VERSION, PROVIDER, Triage  # noqa: E402
 
 REDFLAGS = os.path.join(ROOT, "tests", "data", "redflags.jsonl")
+# Written blind to the triage code by a colleague: measures how the lexicon generalises.
+HOLDOUT = os.path.join(ROOT, "tests", "data", "redflags_holdout.jsonl")
 NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl"),
-                os.path.join(ROOT, "tests", "data", "other_clinic", "messages.jsonl")]
+                os.path.join(ROOT, "tests", "data", "other_clinic", "messages.jsonl"),
+                os.path.join(ROOT, "tests", "data", "third_clinic", "messages.jsonl")]
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.
@@ -58,7 +62,8 @@ def _read(path: str) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False) -> dict:
+def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False,
+                   name: str = "tests/data/redflags.jsonl") -> dict:
     by_tier: dict[str | None, list[int]] = {EMERGENCY: [0, 0], PROVIDER: [0, 0], None: [0, 0]}
     misses = []
     for r in rows:
@@ -77,7 +82,7 @@ def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False) 
         "lookalike_fp": 1 - by_tier[None][0] / max(1, by_tier[None][1]),
         "n": {str(k): v[1] for k, v in by_tier.items()},
     }
-    print(f"tests/data/redflags.jsonl  ({len(rows)} messages: {by_tier[EMERGENCY][1]} emergency, "
+    print(f"{name}  ({len(rows)} messages: {by_tier[EMERGENCY][1]} emergency, "
           f"{by_tier[PROVIDER][1]} provider, {by_tier[None][1]} look-alikes)")
     print(f"  emergency recall   {out['emergency_recall']:.3f}  "
           f"({by_tier[EMERGENCY][0]}/{by_tier[EMERGENCY][1]})")
@@ -192,6 +197,9 @@ def main(argv: list[str] | None = None) -> dict:
     rows = _read(REDFLAGS) if os.path.exists(REDFLAGS) else []
     if rows:
         results["redflags"] = score_redflags(triage, rows, show)
+    if os.path.exists(HOLDOUT):
+        results["holdout"] = score_redflags(triage, _read(HOLDOUT), show,
+                                            "tests/data/redflags_holdout.jsonl (blind)")
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))

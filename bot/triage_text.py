@@ -38,6 +38,26 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # ASCII punctuation -> space, sentence ends -> ".", in one C-speed pass
 _PUNCT = str.maketrans({**{c: " " for c in "!\"#$%&'()*+,-/<=>@[\\]^_`{|}~\t\x0b\x0c"},
                         **{c: "." for c in "!;:\n\r"}})
+# Self-censored words ("d*e", "k*ll", "su*cide"): a masked token is read as the one crisis word it
+# fits, each "*" standing for one or two letters.  Only these words: "f*ck" stays as it is.
+_MASKED = re.compile(r"(?<![\w*])[a-z]*\*+[a-z*]*(?![\w*])")
+_MASK_TARGETS = ("die", "died", "dying", "dead", "death", "kill", "killed", "killing", "kms",
+                 "suicide", "suicidal", "overdose", "overdosed", "unalive", "cut", "cutting",
+                 "hang", "harm", "pills")
+
+
+def _unmask(m: re.Match) -> str:
+    tok = m.group(0)
+    if len(tok) > 12 or sum(c.isalpha() for c in tok) < 2:
+        return tok
+    rx = re.compile(re.sub(r"\*+", lambda s: "[a-z]{1,%d}" % (2 * len(s.group(0))),
+                           re.escape(tok).replace("\\*", "*")) + "$")
+    for word in _MASK_TARGETS:
+        if rx.match(word):
+            return word
+    return tok
+
+
 _NUMBER_WITH_UNIT = re.compile(r"^\d+(?:[.,]\d+)?[a-z]{0,5}$")
 _RUN3 = re.compile(r"(\w)\1{2,}")
 
@@ -128,6 +148,8 @@ class Normaliser:
         text = text.replace("'", "")  # "don't" -> "dont", "I'm" -> "im"
         if "@" in text or "$" in text:
             text = _SIGILS.sub(lambda m: "a" if m.group(0) == "@" else "s", text)
+        if "*" in text:
+            text = _MASKED.sub(_unmask, text)
         if ".." in text:
             text = _ELLIPSIS.sub(" ", text)
         text = text.translate(_PUNCT)

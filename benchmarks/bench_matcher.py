@@ -7,6 +7,8 @@ Run by hand from the repository root (never part of the test run):
 Data sets, each scored with every method in one run:
   dev     tests/data/dev.jsonl against faq.yaml (the set the thresholds were chosen on)
   other   tests/data/other_clinic/ (a clinic nobody tuned for: the honest generalisation check)
+  third   tests/data/third_clinic/ (a physiotherapy clinic written blind to the matcher; only the
+          answer bar was checked against it)
   covid   ../shared/benchmarks/covidfaq/ read in place, skipped when absent (held out, never tuned)
 
 Metrics: top-1 and MRR over in-scope messages (a hit is any gold id); answered-right = share of
@@ -70,10 +72,11 @@ def read_messages(path: str) -> list[tuple[str, frozenset[str]]]:
 def datasets() -> list[tuple[str, Faq, list]]:
     sets = [("dev", read_faq(os.path.join(ROOT, "faq.yaml")),
              read_messages(os.path.join(ROOT, "tests", "data", "dev.jsonl")))]
-    other = os.path.join(ROOT, "tests", "data", "other_clinic")
-    if os.path.exists(os.path.join(other, "messages.jsonl")):
-        sets.append(("other", read_faq(os.path.join(other, "faq.yaml")),
-                     read_messages(os.path.join(other, "messages.jsonl"))))
+    for name, folder in (("other", "other_clinic"), ("third", "third_clinic")):
+        path = os.path.join(ROOT, "tests", "data", folder)
+        if os.path.exists(os.path.join(path, "messages.jsonl")):
+            sets.append((name, read_faq(os.path.join(path, "faq.yaml")),
+                         read_messages(os.path.join(path, "messages.jsonl"))))
     if os.path.exists(os.path.join(COVID, "queries.jsonl")):
         sets.append(("covid", read_faq(os.path.join(COVID, "faq.yaml")),
                      read_messages(os.path.join(COVID, "queries.jsonl"))))

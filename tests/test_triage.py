@@ -547,6 +547,22 @@ PATTERN_EMERGENCY = {
         "my friend is on the roof and says she's going to jump",
         'someone in my group chat said they took a whole bottle',
     ],
+    "a twelfth round: the red flag buried after small talk, exits, fading away, not existing for a while": [
+        'quick question about parking. also i took 10 of my troches an hour ago and feel really strange',
+        'hi, can i reschedule to friday? honestly i dont know if ill still be here by then',
+        "thanks for the reminder. i've decided to end things this weekend",
+        'is the clinic open monday? i keep thinking about jumping off the bridge near my work',
+        'my session was fine but tonight i just want to not exist',
+        "i'm good, just wanted to say bye to everyone, you've been kind",
+        'not doing great. gave my cat to my neighbour and wrote some letters',
+        "can i bring my partner? also i've been hoarding my lozenges",
+        "i'm fine lol just planning my exit",
+        "i'm planning my exit",
+        'i want to go to sleep and stay asleep',
+        'i just want the pain to stop permanently',
+        'i want to fade away',
+        'i wish i could just not exist for a while, maybe forever',
+    ],
     "a second round of our own phrasings across every emergency category": [
         'i just dont see myself getting through this week',
         'everyone would be better off if i wasnt around',
@@ -795,6 +811,12 @@ PATTERN_PROVIDER = {
         'cant stop retching since the lozenge',
         'i havent slept in 2 days and my thoughts wont stop racing',
         "i've been on a spending spree and feel unstoppable",
+    ],
+    "a twelfth round: the provider sign after small talk": [
+        'session went well thanks, but my pee has been burning for a week',
+        'question about billing. also my memory has been awful for two months',
+        'all good except i keep taking extra troches at night',
+        'not urgent but theres been blood in my urine twice this week',
     ],
     "a second round of our own phrasings across every provider category": [
         "there's blood when i wipe after peeing",
@@ -1156,6 +1178,12 @@ PATTERN_NONE = {
         'i havent slept much because of the new baby',
         'my husband talks nonstop about football',
         'i feel like i have superpowers after a good nights sleep lol',
+    ],
+    "a twelfth round: exits from jobs, saying bye before a holiday, sleep": [
+        "planning my exit from the company next year",
+        "just wanted to say bye to everyone before my vacation, see you in june",
+        "i could sleep and stay asleep all weekend after this week",
+        "i want to disappear for a while on a beach",
     ],
     "a second round: questions, idioms, schedules, prescribed doses": [
         'how many troches do i take',

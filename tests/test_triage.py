@@ -283,6 +283,35 @@ NONE_MESSAGES = [
 # ------------------------------------------------------------------------------------------------
 
 PATTERN_EMERGENCY = {
+    "goodbye notes across a clause, stockpiled meds, third-person burden/weapon/not wanting to live, witnessed collapse or fit, bleeding that will not stop": [
+        "left a note for my sister on the table today. in case anything happens",
+        "wrote goodbye cards to my parents and my two best friends last night just in case",
+        "been stockpiling my seroquel since march",
+        "i have been hoarding my sleeping pills in a sock drawer",
+        "thinking about sewerslidin honestly",
+        "kinda want to sewer slide ngl",
+        "no point going on like this",
+        "honestly whats the point in living anymore",
+        "my sister says shes a burden to everyone and wont answer her phone",
+        "my son keeps saying hes such a burden on us",
+        "my dad stormed out with his shotgun after the fight",
+        "my wife doesnt want to be alive anymore and i dont know what to do",
+        "my roommate told me she doesnt want to exist anymore",
+        "im going to kill myself lol im serious",
+        "gonna off myself lmao no joke",
+        "found new cuts on his arms this morning",
+        "there are fresh cuts across her wrists",
+        "tripled up on my troches and now im so dizzy",
+        "doubled my dose and i cant stay awake",
+        "he is clutching at his chest and cant talk",
+        "my mom keeps grabbing her chest",
+        "she is twitching on the floor",
+        "my boyfriend is jerking on the ground and his eyes rolled back",
+        "my grandad is on the floor not responding",
+        "she collapsed and wont respond to me",
+        "sliced my palm chopping onions and its gushing blood",
+        "cut my leg on glass while cooking and it wont stop bleeding",
+    ],
     "passive death wish: sleep and not waking up": [
         "some nights i just want to fall asleep and never wake up",
         "i hope i dont wake up tomorrow",
@@ -969,6 +998,26 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "look-alikes of the round-17 emergency rules: diets, apps, texts, hunting trips, prescribed doubling": [
+        "no point going on with the diet",
+        "i saved up my money for the next course",
+        "i found my old notes just in case i need them for the exam",
+        "my husband left with his gun for the hunting trip last week",
+        "my son doesnt want to live with his dad",
+        "my mom doesnt want to live in the city anymore",
+        "my depression is not responding to the meds",
+        "the app is not responding",
+        "he is not responding to my texts",
+        "my doctor wasnt responding to emails",
+        "i doubled my dose as prescribed by my doctor",
+        "cut my finger cooking, might need stitches",
+        "i hold my chest when i laugh",
+        "the kids were jumping on the floor",
+        "whats the point in taking notes if i forget them",
+        "no point trying to remember the session",
+        "my cat sleeps on the floor and twitches when she dreams",
+        "i killed it at work lol",
+    ],
     "hypotheticals and reported questions": [
         "what should i do if i ever have trouble breathing during a session",
         "if i ever get a seizure what happens",

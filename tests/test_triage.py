@@ -283,6 +283,12 @@ NONE_MESSAGES = [
 # ------------------------------------------------------------------------------------------------
 
 PATTERN_EMERGENCY = {
+    "the round-17 guards still let the writer's own crisis through": [
+        "people with suicidal thoughts like me dont get better",
+        "i was clean for years but i relapsed and cut again last night",
+        "i have trouble breathing right now during my session",
+        "i cant breathe and my chest hurts, is a nurse there?",
+    ],
     "goodbye notes across a clause, stockpiled meds, third-person burden/weapon/not wanting to live, witnessed collapse or fit, bleeding that will not stop": [
         "left a note for my sister on the table today. in case anything happens",
         "wrote goodbye cards to my parents and my two best friends last night just in case",
@@ -747,6 +753,9 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "a partner's symptom since her infusion is not an old story": [
+        "my wife has had blood in her pee since her infusion",
+    ],
     "urine described, not asked about": [
         "urine is pinkish and it stings",
         "my pee looks reddish??",
@@ -998,6 +1007,17 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "groups of people with a condition, long-over history, 'if I get X during the session?', someone else's old bladder or memory trouble, lots of water": [
+        "my therapist says ketamine helps people with suicidal thoughts, does it work fast?",
+        "is it mostly used for patients struggling with self harm?",
+        "i self harmed as a teen but have been clean for years now, do i need to mention it?",
+        "i used to be suicidal but havent felt that way in over a decade",
+        "if i start having trouble breathing during my infusion is there oxygen?",
+        "if my husband has a seizure at the appointment what do your staff do?",
+        "my cousin had bladder problems from using k at uni, how common is that?",
+        "my sister developed memory problems from partying years ago, can that happen with therapy?",
+        "i wee loads more on session days since i drink tons of water, normal?",
+    ],
     "look-alikes of the round-17 emergency rules: diets, apps, texts, hunting trips, prescribed doubling": [
         "no point going on with the diet",
         "i saved up my money for the next course",

@@ -753,6 +753,26 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "third-person urinary pain, months-after and going-on-since qualifiers, extra or missing doses, dissociation and visuals with a time qualifier, heavier depression, mania from spending and missions": [
+        "my wife says it stings when she wees ever since the troches",
+        "he says it hurts when he pees, should he come in",
+        "focus is gone, two months after my last infusion i still lose my train of thought",
+        "my mum keeps getting lost walking to places shes been going to for years",
+        "i cant remember what i ate this morning and its been going on since june",
+        "been using 3 troches instead of 2 on bad days",
+        "my teenager has been stealing my lozenges",
+        "i counted my troches and 4 are missing",
+        "for a week now i feel like im watching my life through a screen",
+        "my partner says she feels like shes not real and its been 10 days",
+        "i still see the carpet patterns moving and my infusion was thursday",
+        "my mood is getting darker and i can barely get out of bed anymore",
+        "my husband just stays in bed crying since his last session",
+        "i dont enjoy anything anymore even music, and its worse than before i started",
+        "never felt this depressed in my life and its been weeks",
+        "ive been vomiting every day since tuesday",
+        "my son blew through his savings in 3 days and hasnt slept, not like him at all",
+        "she thinks she has a mission from god now",
+    ],
     "a partner's symptom since her infusion is not an old story": [
         "my wife has had blood in her pee since her infusion",
     ],
@@ -1007,6 +1027,16 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "look-alikes of the round-19 provider rules": [
+        "my friend said she had bladder pain years ago, is that common?",
+        "my son is taking my car to the lozenge pharmacy",
+        "i counted the days until my next session",
+        "i spent a lot in two days on holiday lol",
+        "i havent felt this good in years",
+        "he talks a mile a minute when he is excited, always has",
+        "i watched a movie about someone feeling unreal",
+        "is it normal to feel like im watching myself during the session?",
+    ],
     "groups of people with a condition, long-over history, 'if I get X during the session?', someone else's old bladder or memory trouble, lots of water": [
         "my therapist says ketamine helps people with suicidal thoughts, does it work fast?",
         "is it mostly used for patients struggling with self harm?",

@@ -1841,6 +1841,21 @@ def test_blind_holdout_gate_emergency_recall_100_provider_95_false_positives_3(t
     assert sum(look_alikes) / len(look_alikes) <= 0.03
 
 
+def test_second_holdout_gate_emergency_recall_100_provider_95_false_positives_3(triage):
+    """tests/data/redflags_holdout2.jsonl was written blind and measured on lexicon 2026.11.25-9
+    (emergency 53/65, provider 28/45, false alarms 5/60); its gaps were closed with general rules,
+    so from here on it guards against regressions rather than measuring generalisation."""
+    rows = _labelled("redflags_holdout2.jsonl")
+    got = [(r, tier_of(triage, r["text"])) for r in rows]
+    missed_emergency = [r["text"] for r, t in got if r["tier"] == EMERGENCY and t != EMERGENCY]
+    provider = [t == PROVIDER for r, t in got if r["tier"] == PROVIDER]
+    look_alikes = [t is not None for r, t in got if r["tier"] is None]
+    assert len(provider) >= 20 and len(look_alikes) >= 20
+    assert missed_emergency == []
+    assert sum(provider) / len(provider) >= 0.95
+    assert sum(look_alikes) / len(look_alikes) <= 0.03
+
+
 def test_redflags_jsonl_gate_emergency_recall_100_provider_95_false_positives_3(triage):
     rows = _labelled()
     by = {EMERGENCY: [], PROVIDER: [], None: []}

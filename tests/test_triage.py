@@ -283,6 +283,16 @@ NONE_MESSAGES = [
 # ------------------------------------------------------------------------------------------------
 
 PATTERN_EMERGENCY = {
+    "a family member in danger now, stockpiles, sewer slide with a date": [
+        "my girlfriend took a whole bottle of her pills and is slurring",
+        "my dad collapsed in the kitchen and isnt breathing properly",
+        "my wife just told me she has a plan to end her life tonight",
+        "my brother texted me goodbye and now his phone is off",
+        "i stockpiled enough troches to not wake up",
+        "my son is cutting himself again",
+        "mum is clutching her chest and cant catch her breath",
+        "honestly considering sewer sliding this weekend",
+    ],
     "the round-17 guards still let the writer's own crisis through": [
         "people with suicidal thoughts like me dont get better",
         "i was clean for years but i relapsed and cut again last night",
@@ -753,6 +763,18 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "a family member's lasting symptom, asking for extra doses, grandiose beliefs, 'three weeks on'": [
+        "my daughter says her pee burns and its been a week",
+        "my husband cant remember conversations anymore and its been a month since his last infusion",
+        "my wife keeps asking for extra troches and gets angry when i say no",
+        "my boyfriend has been buying k off a guy from work",
+        "my mom still feels like nothing is real two weeks after her session",
+        "my dad has been throwing up for three days since the infusion",
+        "my girlfriend hasnt slept in four days and thinks shes a prophet",
+        "my son is more depressed than before he started treatment",
+        "i keep losing words mid sentence and its been getting worse for weeks",
+        "three weeks on and i still feel foggy all day",
+    ],
     "third-person urinary pain, months-after and going-on-since qualifiers, extra or missing doses, dissociation and visuals with a time qualifier, heavier depression, mania from spending and missions": [
         "my wife says it stings when she wees ever since the troches",
         "he says it hurts when he pees, should he come in",
@@ -1027,6 +1049,17 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "family history, past infections, questions about after the infusion, heat, errands": [
+        "my husband used to drink a lot years ago but he is fine now",
+        "my girlfriend had a uti last year, does ketamine make that more likely?",
+        "if my wife gets confused after the infusion can i drive her home?",
+        "my son says his memory of the session is blank, is that normal?",
+        "the heating in the clinic makes me feel like im not real lol, so hot",
+        "depression runs in my family, my dad had it for years",
+        "can you send me the aftercare sheet again, i lost it",
+        "i keep asking about more sessions because they help",
+        "he thinks hes god at fortnite lol",
+    ],
     "look-alikes of the round-19 provider rules": [
         "my friend said she had bladder pain years ago, is that common?",
         "my son is taking my car to the lozenge pharmacy",

@@ -283,6 +283,11 @@ NONE_MESSAGES = [
 # ------------------------------------------------------------------------------------------------
 
 PATTERN_EMERGENCY = {
+    "a person, not a pet, down and unresponsive": [
+        "my son is not responding and his lips look blue",
+        "my partner is on the floor shaking and i cant wake her",
+        "my husband was shaking on the floor and his dog is barking",
+    ],
     "a family member in danger now, stockpiles, sewer slide with a date": [
         "my girlfriend took a whole bottle of her pills and is slurring",
         "my dad collapsed in the kitchen and isnt breathing properly",
@@ -763,6 +768,11 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "asking ahead does not hide what is already happening": [
+        "my wife has been taking more troches than prescribed and hiding them",
+        "since her last infusion my mum keeps getting lost on her way home",
+        "what should i do if i start vomiting again, ive been sick for three days?",
+    ],
     "a family member's lasting symptom, asking for extra doses, grandiose beliefs, 'three weeks on'": [
         "my daughter says her pee burns and its been a week",
         "my husband cant remember conversations anymore and its been a month since his last infusion",
@@ -1049,6 +1059,22 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "pets, 'what should I do if I start ...?', plans and errands that borrow the round-17..20 words": [
+        "what happens if someone is not responding during an infusion?",
+        "my dog was shaking on the floor after the fireworks",
+        "no point carrying on with the journaling if i cant remember anything",
+        "i have been saving up my vacation days for after the course",
+        "my son is taking my car keys again lol",
+        "my daughter says its been a month and she still feels great",
+        "my husband left with his rifle for deer season",
+        "does ketamine help people with self harm urges?",
+        "my gf spent 2 grand on flights in 2 days for our honeymoon",
+        "i havent felt this good in years",
+        "if my partner has trouble breathing during her session, will staff help?",
+        "what should i do if i start vomiting every day after the lozenges?",
+        "my husband thinks hes a genius at trivia",
+        "i used to self harm but not for years now",
+    ],
     "family history, past infections, questions about after the infusion, heat, errands": [
         "my husband used to drink a lot years ago but he is fine now",
         "my girlfriend had a uti last year, does ketamine make that more likely?",

@@ -1887,24 +1887,13 @@ def _labelled(name: str = "redflags.jsonl"):
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def test_blind_holdout_gate_emergency_recall_100_provider_95_false_positives_3(triage):
-    """tests/data/redflags_holdout.jsonl was written by a colleague who never saw the lexicon."""
-    rows = _labelled("redflags_holdout.jsonl")
-    got = [(r, tier_of(triage, r["text"])) for r in rows]
-    missed_emergency = [r["text"] for r, t in got if r["tier"] == EMERGENCY and t != EMERGENCY]
-    provider = [t == PROVIDER for r, t in got if r["tier"] == PROVIDER]
-    look_alikes = [t is not None for r, t in got if r["tier"] is None]
-    assert len(provider) >= 20 and len(look_alikes) >= 20
-    assert missed_emergency == []
-    assert sum(provider) / len(provider) >= 0.95
-    assert sum(look_alikes) / len(look_alikes) <= 0.03
-
-
-def test_second_holdout_gate_emergency_recall_100_provider_95_false_positives_3(triage):
-    """tests/data/redflags_holdout2.jsonl was written blind and measured on lexicon 2026.11.25-9
-    (emergency 53/65, provider 28/45, false alarms 5/60); its gaps were closed with general rules,
-    so from here on it guards against regressions rather than measuring generalisation."""
-    rows = _labelled("redflags_holdout2.jsonl")
+@pytest.mark.parametrize("name", ["redflags_holdout.jsonl", "redflags_holdout2.jsonl"])
+def test_holdout_gate_emergency_recall_100_provider_95_false_positives_3(triage, name):
+    """Both sets were written blind to the lexicon (blind figures: holdout 51/69 emergency on
+    lexicon -8, holdout2 53/65 on -9, see benchmarks/README.md); their gaps were then closed with
+    general rules, so from here on they guard against regressions rather than measure
+    generalisation."""
+    rows = _labelled(name)
     got = [(r, tier_of(triage, r["text"])) for r in rows]
     missed_emergency = [r["text"] for r, t in got if r["tier"] == EMERGENCY and t != EMERGENCY]
     provider = [t == PROVIDER for r, t in got if r["tier"] == PROVIDER]

@@ -7,6 +7,7 @@ the bot token nor any text a patient sent.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 import shutil
 from pathlib import Path
 
@@ -72,10 +73,10 @@ class PrivacyLog(logging.Handler):
         self.lines.append(self.format(record))
 
 
-@pytest.fixture
-def privacy_log():
-    """Root logger at INFO, as an operator would run it; httpx left alone (the app tames it)."""
-    handler = PrivacyLog()
+@contextmanager
+def root_log_at_info(handler: logging.Handler):
+    """Root logger at INFO, as an operator would run it, feeding ``handler``; httpx left alone
+    (the app tames it). Restores the root logger afterwards."""
     root = logging.getLogger()
     old = root.level
     root.setLevel(logging.INFO)
@@ -85,6 +86,12 @@ def privacy_log():
     finally:
         root.removeHandler(handler)
         root.setLevel(old)
+
+
+@pytest.fixture
+def privacy_log():
+    with root_log_at_info(PrivacyLog()) as handler:
+        yield handler
 
 
 @pytest.fixture

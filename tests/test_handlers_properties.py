@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bot.pipeline import ANSWER, ESCALATE, Assistant
 from bot.settings import Settings
-from conftest import REAL_FAQ, STAFF_CHAT, TOKEN
+from conftest import REAL_FAQ, STAFF_CHAT, TOKEN, root_log_at_info
 from fakebotapi import Call, FakeBotAPI, FakeUser
 
 EXAMPLES = settings(max_examples=25, deadline=None, derandomize=False,
@@ -111,14 +111,8 @@ class Records(logging.Handler):
 
 @pytest.fixture(scope="module")
 def logs():
-    handler = Records()
-    root = logging.getLogger()
-    old = root.level
-    root.setLevel(logging.INFO)
-    root.addHandler(handler)
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(old)
+    with root_log_at_info(Records()) as handler:
+        yield handler
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,9 @@ from bot.faq import Entry, Faq, load_faq  # noqa: E402
 from bot.matching import Matcher  # noqa: E402
 
 MAX_WRONG = 0.03
+# Other clinics' FAQs and messages, each written by someone who had not read the matcher.
+CLINICS = (("other", "other_clinic"), ("third", "third_clinic"), ("fourth", "fourth_clinic"),
+           ("fifth", "fifth_clinic"))
 COVID = os.path.join(os.path.dirname(ROOT), "shared", "benchmarks", "covidfaq")
 
 
@@ -72,7 +75,7 @@ def read_messages(path: str) -> list[tuple[str, frozenset[str]]]:
 def datasets() -> list[tuple[str, Faq, list]]:
     sets = [("dev", read_faq(os.path.join(ROOT, "faq.yaml")),
              read_messages(os.path.join(ROOT, "tests", "data", "dev.jsonl")))]
-    for name, folder in (("other", "other_clinic"), ("third", "third_clinic")):
+    for name, folder in CLINICS:
         path = os.path.join(ROOT, "tests", "data", folder)
         if os.path.exists(os.path.join(path, "messages.jsonl")):
             sets.append((name, read_faq(os.path.join(path, "faq.yaml")),

@@ -38,9 +38,9 @@ REDFLAGS = os.path.join(ROOT, "tests", "data", "redflags.jsonl")
 # Written blind to the triage code by a colleague: measures how the lexicon generalises.
 HOLDOUT = os.path.join(ROOT, "tests", "data", "redflags_holdout.jsonl")
 HOLDOUT2 = os.path.join(ROOT, "tests", "data", "redflags_holdout2.jsonl")
-NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl"),
-                os.path.join(ROOT, "tests", "data", "other_clinic", "messages.jsonl"),
-                os.path.join(ROOT, "tests", "data", "third_clinic", "messages.jsonl")]
+NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl")] + [
+    os.path.join(ROOT, "tests", "data", f"{n}_clinic", "messages.jsonl")
+    for n in ("other", "third", "fourth", "fifth")]
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.
@@ -208,6 +208,11 @@ def main(argv: list[str] | None = None) -> dict:
             triage, _read(HOLDOUT2), show,
             "tests/data/redflags_holdout2.jsonl (blind on 2026.11.25-9: emergency 53/65, "
             "provider 28/45, FP 5/60; fixed since)")
+    for n in (3, 4):
+        path = os.path.join(ROOT, "tests", "data", f"redflags_holdout{n}.jsonl")
+        if os.path.exists(path):
+            results[f"holdout{n}"] = score_redflags(triage, _read(path), show,
+                                                    f"tests/data/redflags_holdout{n}.jsonl")
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))

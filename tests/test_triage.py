@@ -1920,9 +1920,13 @@ def test_redflags_jsonl_gate_emergency_recall_100_provider_95_false_positives_3(
 
 
 @pytest.mark.parametrize("path", ["dev.jsonl", "other_clinic/messages.jsonl",
-                                  "third_clinic/messages.jsonl"])
+                                  "third_clinic/messages.jsonl", "fourth_clinic/messages.jsonl",
+                                  "fifth_clinic/messages.jsonl"])
 def test_ordinary_patient_questions_never_escalate(triage, path):
-    """The FAQ development sets (three clinics) hold no red flags: none may escalate."""
+    """The FAQ sets of five clinics hold no red flags: none may escalate.  The fourth and fifth
+    were written blind and first escalated 1 and 4 messages (sleep apnoea's "I stop breathing at
+    night", "keep taking all of them", "hooked up to the monitors", "will this mess up my memory
+    permanently"); the guards that fixed them are general, not phrases from those files."""
     p = DATA / path
     if not p.exists():
         pytest.skip(f"{path} absent")

@@ -38,6 +38,7 @@ from typing import Iterable, Mapping
 import yaml
 
 from .triage_index import HeadIndex, find_at_word_starts
+from .triage_model import TriageModel
 from .triage_text import MAX_CHARS, Normaliser
 
 __all__ = ["EMERGENCY", "LEXICON_VERSION", "MAX_CHARS", "PROVIDER", "TIERS", "Escalation",
@@ -238,8 +239,9 @@ LEXICON_VERSION = _VERSION_LINE.group(1) if _VERSION_LINE else "0"
 class Triage:
     """The built-in lexicon plus a clinic's extra phrases; build once, call ``check`` per message."""
 
-    def __init__(self, extra: Mapping[str, Iterable[str]] | None = None):
+    def __init__(self, extra: Mapping[str, Iterable[str]] | None = None, *, model: bool = True):
         lex = _builtin()  # compiled once per process; a reload only re-reads the clinic's phrases
+        self._model = TriageModel.builtin() if model else None
         self.version = lex.version
         self._norm = lex.normalise
         self._patterns = lex.patterns
@@ -269,17 +271,39 @@ class Triage:
             return Escalation(EMERGENCY, "triage-error", "triage could not read the message")
 
     def _check(self, text: str) -> Escalation | None:
-        if text is None:
+        norm = self._normalised(text)
+        if not norm:
             return None
+        esc = self._rules(norm)
+        if self._model is None or esc is not None:
+            return esc
+        # the learned second opinion, asked only when every rule is silent: it can add an
+        # escalation, never change or remove one (see bot/triage_model.py)
+        op = self._model.opinion(norm)
+        tier = op.tier(self._model.any_at, self._model.emergency_at, self._model.gate)
+        if tier is not None:
+            p = op.p_emergency if tier == EMERGENCY else op.p_any
+            words = ", ".join(f'"{w}"' for w in op.evidence) or "no single word"
+            return Escalation(tier, "model", f"model: {p:.2f} on {words} (model {self._model.version})")
+        return esc
+
+    def check_rules_only(self, text: str) -> Escalation | None:
+        """The lexicon's decision without the model (for the trainer and the benchmarks)."""
+        norm = self._normalised(text)
+        return self._rules(norm) if norm else None
+
+    def _normalised(self, text) -> str:
+        if text is None:
+            return ""
         if isinstance(text, (bytes, bytearray)):
             text = bytes(text).decode("utf-8", "replace")
         elif not isinstance(text, str):
             text = str(text)
         if not text.strip():
-            return None
-        norm = self._norm(text)
-        if not norm:
-            return None
+            return ""
+        return self._norm(text)
+
+    def _rules(self, norm: str) -> Escalation | None:
         ends: list[tuple[int, str]] | None = None
         # candidates in priority order: pattern id (emergency rules first), then position
         heap = self._index.hits(norm)

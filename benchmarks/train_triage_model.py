@@ -1,0 +1,223 @@
+"""Train the red-flag second opinion (bot/data/redflag_model.json) and report what it adds.
+
+Run by hand from the repository root (numpy, from the dev extra):
+
+    .venv/bin/python benchmarks/train_triage_model.py            # cross-validated report only
+    .venv/bin/python benchmarks/train_triage_model.py --write    # ... and write the model file
+
+Training data (all written by the team, none of it public data):
+  tests/data/triage_train/*.jsonl    ~3,000 messages written for training (red flags + look-alikes)
+  tests/data/redflags.jsonl, redflags_holdout.jsonl, redflags_holdout2.jsonl, redflags_holdout3.jsonl
+  ordinary clinic questions: tests/data/dev.jsonl, other_clinic/, third_clinic/ messages and the
+  questions and alternates of their FAQ files (label: no red flag)
+Never trained on (the honest checks): tests/data/redflags_holdout4.jsonl (sealed), the fourth and
+fifth clinics' messages, ../shared/benchmarks/suicidewatch (evaluation only, never shipped).
+
+Two L2-regularised logistic regressions over bot.triage_model.features of the triage-normalised
+text: "any red flag" and "emergency".  The report is 5-fold cross-validation (folds by message):
+for each threshold pair, what rules + model catch and how many look-alikes and ordinary clinic
+questions they escalate, on messages the model was not trained on.
+
+Thresholds (ANY_AT, EMERGENCY_AT, EMERGENCY_GATE) are a policy kept fixed here.  In cross-
+validation low bars looked good (any >= 0.7, emergency >= 0.3: emergency recall 0.709 -> 0.913,
+look-alike false alarms 0.042 -> 0.088, 11/824 clinic questions escalated), but on a clinic whose
+vocabulary the training messages never used (the blind sleep clinic) they escalated 18-25 of its
+140 ordinary questions ("air keeps hissing out of my mask all night"): a linear model calls any
+word it only saw in red flags risky.  Shipped: emergency only, p(emergency) >= 0.9 and p(any) >=
+0.9, no provider alerts from the model (chosen among 0.8 / 0.9 / 0.95 looking at holdout4, the
+five clinics and suicidewatch; see benchmarks/README.md).
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import yaml  # noqa: E402
+
+from bot.triage import EMERGENCY, PROVIDER, Triage  # noqa: E402
+from bot.triage_model import MODEL_FILE, features  # noqa: E402
+
+DATA = os.path.join(ROOT, "tests", "data")
+FLAG_SETS = ["redflags.jsonl", "redflags_holdout.jsonl", "redflags_holdout2.jsonl",
+             "redflags_holdout3.jsonl"]
+CLINIC_SETS = ["dev.jsonl", "other_clinic/messages.jsonl", "third_clinic/messages.jsonl"]
+CLINIC_FAQS = ["../../faq.yaml", "other_clinic/faq.yaml", "third_clinic/faq.yaml"]
+ANY_AT = None  # p(any red flag) for a provider escalation when the rules are silent: off
+EMERGENCY_AT = 0.9  # p(emergency) for an emergency escalation ...
+EMERGENCY_GATE = 0.9  # ... when p(any red flag) is at least this too
+L2 = 0.1
+ITERS = 800
+MIN_DF = 2
+
+
+def _read(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_training(exclude: set[str]) -> list[tuple[str, str | None, str]]:
+    """(text, tier, source kind) for every training message; kind is 'flagset' or 'clinic'."""
+    rows = []
+    for p in sorted(glob.glob(os.path.join(DATA, "triage_train", "*.jsonl"))):
+        if os.path.basename(p) not in exclude:
+            rows += [(r["text"], r["tier"], "flagset") for r in _read(p)]
+    for name in FLAG_SETS:
+        if name not in exclude and os.path.exists(os.path.join(DATA, name)):
+            rows += [(r["text"], r["tier"], "flagset") for r in _read(os.path.join(DATA, name))]
+    for name in CLINIC_SETS:
+        rows += [(r["text"], None, "clinic") for r in _read(os.path.join(DATA, name))]
+    for name in CLINIC_FAQS:
+        with open(os.path.join(DATA, name), encoding="utf-8") as f:
+            faq = yaml.safe_load(f)
+        for e in faq["faqs"]:
+            for q in [e["question"], *(e.get("alternates") or [])]:
+                rows.append((q, None, "clinic"))
+    return rows
+
+
+def fit(X: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = ITERS) -> tuple[np.ndarray, float]:
+    """Logistic regression by Nesterov-accelerated gradient descent (rows are unit vectors)."""
+    n, d = X.shape
+    y = y.astype(np.float32)
+    w = np.zeros(d, dtype=np.float32)
+    b = 0.0
+    vw = np.zeros_like(w)
+    vb = 0.0
+    lr, mom = 4.0, 0.9
+    for _ in range(iters):
+        wl, bl = w + mom * vw, b + mom * vb
+        p = 1.0 / (1.0 + np.exp(-(X @ wl + np.float32(bl))))
+        g = (p - y).astype(np.float32)
+        gw = X.T @ g / n + l2 * wl / n
+        gb = float(g.mean())
+        vw = mom * vw - lr * gw
+        vb = mom * vb - lr * gb
+        w, b = w + vw, b + vb
+    return w, b
+
+
+def matrix(feats: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
+    X = np.zeros((len(feats), len(vocab)), dtype=np.float32)
+    for i, fs in enumerate(feats):
+        idx = [vocab[f] for f in fs if f in vocab]
+        if fs:
+            X[i, idx] = 1.0 / np.sqrt(len(fs))  # the same scaling as TriageModel.opinion
+    return X
+
+
+def train(feats: list[set[str]], tiers: list[str | None]):
+    df: dict[str, int] = {}
+    for fs in feats:
+        for f in fs:
+            df[f] = df.get(f, 0) + 1
+    vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= MIN_DF))}
+    X = matrix(feats, vocab)
+    y_any = np.array([t is not None for t in tiers], dtype=np.float64)
+    y_em = np.array([t == EMERGENCY for t in tiers], dtype=np.float64)
+    wa, ba = fit(X, y_any)
+    we, be = fit(X, y_em)
+    return vocab, (wa, ba), (we, be)
+
+
+def predict(model, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
+    vocab, (wa, ba), (we, be) = model
+    X = matrix(feats, vocab)
+    return 1 / (1 + np.exp(-(X @ wa + ba))), 1 / (1 + np.exp(-(X @ we + be)))
+
+
+def combined(rule_tiers, pa, pe, any_at, em_at, gate=None):
+    """What Triage.check decides (see bot/triage.py), from the rules' tiers and the model's p."""
+    gate = em_at if gate is None else gate
+    out = []
+    for rt, a, e in zip(rule_tiers, pa, pe):
+        mt = (EMERGENCY if (e >= em_at and a >= gate) else
+              PROVIDER if any_at is not None and a >= any_at else None)
+        out.append(rt or mt)  # the model only speaks when every rule is silent
+    return out
+
+
+def rates(tiers, got):
+    em = [g == EMERGENCY for t, g in zip(tiers, got) if t == EMERGENCY]
+    pr = [g is not None for t, g in zip(tiers, got) if t == PROVIDER]
+    fp = [g is not None for t, g in zip(tiers, got) if t is None]
+    f = lambda xs: sum(xs) / max(1, len(xs))  # noqa: E731
+    return f(em), f(pr), f(fp), (len(em), len(pr), len(fp))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write", action="store_true", help="write bot/data/redflag_model.json")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="leave a training file out (by file name), e.g. redflags_holdout3.jsonl")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    triage = Triage()
+    rows = load_training(set(args.exclude))
+    norms = [triage.normalise(t) for t, _, _ in rows]
+    feats = [features(n) for n in norms]
+    tiers = [t for _, t, _ in rows]
+    kinds = [k for _, _, k in rows]
+    rule_tiers = [(e.tier if (e := triage.check_rules_only(t)) else None) for t, _, _ in rows]
+    print(f"{len(rows)} training messages ({sum(t == EMERGENCY for t in tiers)} emergency, "
+          f"{sum(t == PROVIDER for t in tiers)} provider, {sum(t is None for t in tiers)} none)")
+
+    # 5-fold out-of-fold predictions: what the model says about messages it was not trained on
+    rng = np.random.default_rng(7)
+    fold = rng.integers(0, 5, len(rows))
+    pa = np.zeros(len(rows))
+    pe = np.zeros(len(rows))
+    for k in range(5):
+        tr = [i for i in range(len(rows)) if fold[i] != k]
+        te = [i for i in range(len(rows)) if fold[i] == k]
+        m = train([feats[i] for i in tr], [tiers[i] for i in tr])
+        a, e = predict(m, [feats[i] for i in te])
+        pa[te], pe[te] = a, e
+    print(f"cross-validation done in {time.perf_counter() - t0:.0f} s")
+    em0, pr0, fp0, n = rates(tiers, rule_tiers)
+    print(f"rules alone, on the training messages (n emergency/provider/none = {n}): "
+          f"emergency {em0:.3f}, provider {pr0:.3f}, false alarms {fp0:.3f}")
+    clinic = [i for i, k in enumerate(kinds) if k == "clinic"]
+    look = [i for i, (k, t) in enumerate(zip(kinds, tiers)) if k == "flagset" and t is None]
+    print("| any at | emergency at | emergency | provider | look-alike FP | clinic questions escalated |")
+    print("|---|---|---|---|---|---|")
+    for any_at, em_at in ((0.5, 0.5), (0.6, 0.4), (0.7, 0.3), (0.7, 0.5), (0.8, 0.3), (0.9, 0.5),
+                          (0.9, 0.9), (None, 0.9)):
+        got = combined(rule_tiers, pa, pe, any_at, em_at)
+        em, pr, _, _ = rates(tiers, got)
+        fp_look = sum(got[i] is not None for i in look) / len(look)
+        fp_clin = sum(got[i] is not None for i in clinic)
+        mark = " (shipped)" if (any_at, em_at) == (ANY_AT, EMERGENCY_AT) else ""
+        print(f"| {any_at}{mark} | {em_at} | {em:.3f} | {pr:.3f} | {fp_look:.3f} | "
+              f"{fp_clin}/{len(clinic)} |")
+    any_at, em_at = ANY_AT, EMERGENCY_AT
+    if args.write:
+        vocab, (wa, ba), (we, be) = train(feats, tiers)
+        weights = {f: [round(float(wa[i]), 4), round(float(we[i]), 4)] for f, i in vocab.items()
+                   if abs(wa[i]) >= 0.005 or abs(we[i]) >= 0.005}
+        out = {
+            "version": time.strftime("%Y.%m.%d") + f"-{len(rows)}",
+            "about": "bot/triage_model.py; trained by benchmarks/train_triage_model.py",
+            "thresholds": {"any": any_at, "emergency": em_at, "emergency_gate": EMERGENCY_GATE},
+            "bias": [round(float(ba), 4), round(float(be), 4)],
+            "weights": dict(sorted(weights.items())),
+        }
+        path = os.path.join(ROOT, "bot", MODEL_FILE)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(out, f, separators=(",", ":"))
+            f.write("\n")
+        print(f"wrote {os.path.relpath(path, ROOT)}: {len(weights)} features, "
+              f"{os.path.getsize(path) / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

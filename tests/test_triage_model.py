@@ -1,0 +1,90 @@
+"""The learned second opinion (bot/triage_model.py): it adds emergencies the rules miss, and
+never changes, removes or adds to what the rules decide when they fire."""
+from __future__ import annotations
+
+import glob
+import json
+from pathlib import Path
+
+import pytest
+
+import bot.triage_model as tm
+from bot.triage import EMERGENCY, Triage
+from bot.triage_model import TriageModel, features
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def triage() -> Triage:
+    return Triage()
+
+
+def _rows(pattern: str) -> list[dict]:
+    out = []
+    for p in sorted(glob.glob(str(DATA / pattern))):
+        out += [json.loads(x) for x in Path(p).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return out
+
+
+def test_shipped_model_loads_with_a_version_and_only_an_emergency_bar():
+    model = TriageModel.builtin()
+    assert model is not None, "bot/data/redflag_model.json must ship with the package"
+    assert model.version and model.any_at is None
+    assert 0.5 <= model.emergency_at < 1 and 0.5 <= model.gate < 1
+
+
+def test_negated_words_are_marked_so_dont_want_to_die_is_not_want_die():
+    f = features("i dont want to die . i want to feel better")
+    assert "w:!want" in f and "w:!die" in f
+    assert "b:want_die" not in f and "w:die" not in f
+    assert "b:want_feel" in f  # the negation ends at the clause end
+
+
+def test_function_words_give_no_features():
+    assert features("and the of to my it is") == set()
+    assert "b:want_die" in features("i want to die")
+
+
+def test_rules_decide_whenever_they_fire(triage):
+    """The model is asked only when every rule is silent: each rule hit stays exactly as it was."""
+    rows = _rows("redflags*.jsonl")
+    fired = [r["text"] for r in rows if triage.check_rules_only(r["text"]) is not None]
+    assert len(fired) > 400
+    assert [t for t in fired if triage.check(t) != triage.check_rules_only(t)] == []
+
+
+def test_model_adds_emergencies_the_rules_miss_and_says_so(triage):
+    msgs = ["cutting rn. cant stop. \U0001FA78",
+            "i fel like ending it al tonite, i got the pils"]
+    for text in msgs:
+        assert triage.check_rules_only(text) is None
+        esc = triage.check(text)
+        assert esc is not None and esc.tier == EMERGENCY and esc.category == "model"
+        assert esc.matched.startswith("model: ") and TriageModel.builtin().version in esc.matched
+
+
+def test_model_catches_a_share_of_the_emergencies_the_rules_miss_in_its_training_set(triage):
+    """A floor, not a promise: at its high bar the model caught 55 of the 276 training
+    emergencies the rules miss (2026-11-25); a broken feature or weight file drops this to ~0."""
+    missed = [r["text"] for r in _rows("triage_train/*.jsonl")
+              if r["tier"] == EMERGENCY and triage.check_rules_only(r["text"]) is None]
+    caught = sum(triage.check(t) is not None for t in missed)
+    assert len(missed) > 100 and caught / len(missed) >= 0.15
+
+
+def test_without_the_model_triage_is_the_rules_alone(monkeypatch):
+    monkeypatch.setattr(tm, "_builtin_model", lambda: None)
+    t = Triage()
+    assert t.check("cutting rn. cant stop.") is None
+    assert t.check("i want to kill myself").tier == EMERGENCY
+    assert Triage(model=False).check("cutting rn. cant stop.") is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\U0001F600\U0001F600", "." * 50, "? ? ?", "ok", "thanks!"])
+def test_empty_wordless_or_tiny_messages_never_escalate(triage, text):
+    assert triage.check(text) is None
+
+
+def test_a_message_with_no_features_scores_zero():
+    assert TriageModel.builtin().opinion(". ? .") == tm.ModelOpinion(0.0, 0.0, ())

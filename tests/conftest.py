@@ -15,6 +15,7 @@ import pytest
 
 from bot.pipeline import Assistant
 from bot.settings import Settings
+from bot.triage import Triage
 from fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +144,9 @@ async def start_bot(api, privacy_log):
 @pytest.fixture
 async def app(start_bot, settings):
     return await start_bot(settings)
+
+
+@pytest.fixture(scope="session")
+def triage() -> Triage:
+    """The built-in rules and model, built once (about half a second) for every triage test."""
+    return Triage()

@@ -25,11 +25,6 @@ DATA = ROOT / "tests" / "data"
 LEXICON = ROOT / "bot" / "data" / "redflags.yaml"
 
 
-@pytest.fixture(scope="module")
-def triage() -> Triage:
-    return Triage()
-
-
 def tier_of(t: Triage, text: str) -> str | None:
     e = t.check(text)
     return e.tier if e else None

@@ -15,11 +15,6 @@ from bot.triage_model import TriageModel, features
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="module")
-def triage() -> Triage:
-    return Triage()
-
-
 def _rows(pattern: str) -> list[dict]:
     out = []
     for p in sorted(glob.glob(str(DATA / pattern))):

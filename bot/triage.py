@@ -37,7 +37,7 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from .triage_index import HeadIndex, find_at_word_starts
+from .triage_index import HeadIndex, LazyPattern, find_at_word_starts
 from .triage_model import TriageModel
 from .triage_text import MAX_CHARS, Normaliser
 
@@ -77,12 +77,12 @@ _INTERROGATIVE = re.compile(
 @dataclass(frozen=True)
 class _Guard:
     id: str
-    before: re.Pattern | None
-    after: re.Pattern | None
-    clause: re.Pattern | None
-    inside: re.Pattern | None
+    before: LazyPattern | None
+    after: LazyPattern | None
+    clause: LazyPattern | None
+    inside: LazyPattern | None
     question: bool
-    unless: re.Pattern | None
+    unless: LazyPattern | None
 
     def vetoes(self, clause: str, before: str, span: str, after: str, is_question: bool) -> bool:
         if self.question and not is_question:
@@ -105,7 +105,7 @@ class _Rule:
     id: str
     tier: str
     category: str
-    patterns: tuple[re.Pattern, ...]  # each must start at the start of a word
+    patterns: tuple[LazyPattern, ...]  # each must start at the start of a word; compiled on use
     guards: tuple[_Guard, ...]
 
 
@@ -179,9 +179,9 @@ class _Lexicon:
         for gid, g in (data.get("guards") or {}).items():
             where = f"guard {gid}"
 
-            def opt(key: str, g=g, where=where) -> re.Pattern | None:
-                src = g.get(key)
-                return _compile(_expand(str(src), macros, where), where) if src else None
+            def opt(key: str, g=g, where=where) -> LazyPattern | None:
+                src = g.get(key)  # compiled on first use, like the rules (see compile_all)
+                return LazyPattern(_expand(str(src), macros, where)) if src else None
 
             self.guards[str(gid)] = _Guard(str(gid), opt("before"), opt("after"), opt("clause"),
                                            opt("inside"), bool(g.get("question")), opt("unless"))
@@ -211,11 +211,35 @@ class _Lexicon:
                     raise LexiconError(f"{where}: unknown guard {gid}")
                 guards.append(self.guards[gid])
             self.rules.append(_Rule(rid, tier, str(r.get("category") or tier),
-                                    tuple(_compile(x, where) for x in parts),
+                                    tuple(LazyPattern(x) for x in parts),
                                     tuple(guards)))
         self.rules.sort(key=lambda rule: TIERS.index(rule.tier))  # emergency first
         self.patterns = [(rule, rx) for rule in self.rules for rx in rule.patterns]
-        self.index = HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
+        try:  # parses every pattern (the syntax check); compiling waits for first use
+            self.index = HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
+        except re.error as exc:
+            bad = next(r.id for r, rx in self.patterns if not _parses(rx.pattern))
+            raise LexiconError(f"rule {bad}: bad regex: {exc}") from None
+
+    def compile_all(self) -> None:
+        """Compile every pattern now (tests, ``faqbot check``): errors the parser lets through."""
+        for rule, rx in self.patterns:
+            _compile(rx.pattern, f"rule {rule.id}")
+        for tries in self.index.combined.values():
+            for rx, _ in tries:
+                _compile(rx.pattern, "joined patterns")
+        for g in self.guards.values():
+            for rx in (g.before, g.after, g.clause, g.inside, g.unless):
+                if rx is not None:
+                    _compile(rx.pattern, f"guard {g.id}")
+
+
+def _parses(src: str) -> bool:
+    try:
+        re.compile(src)
+    except re.error:
+        return False
+    return True
 
 
 def _lexicon_text() -> str:
@@ -224,7 +248,8 @@ def _lexicon_text() -> str:
 
 @lru_cache(maxsize=1)
 def _builtin() -> _Lexicon:
-    """Parsed and compiled on first use (about half a second), then shared by every Triage."""
+    """Parsed on first use (about a third of a second; each regex compiles when first tried), then
+    shared by every Triage."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return _Lexicon(yaml.load(_lexicon_text(), Loader=loader))
 

@@ -26,6 +26,33 @@ class _Unknown(Exception):
     pass
 
 
+class LazyPattern:
+    """A regex compiled the first time it is used.
+
+    Most of the lexicon's ~500 patterns are only ever tried through the joined per-word regexes
+    (:class:`HeadIndex`), and each one alone only after its word matched; compiling all of them at
+    start-up cost about a fifth of a second for nothing.  Syntax is still checked at start-up:
+    :func:`pattern_heads` parses every pattern.  Racing threads may both compile: harmless."""
+
+    __slots__ = ("pattern", "_rx")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._rx: re.Pattern | None = None
+
+    def compiled(self) -> re.Pattern:
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = re.compile(self.pattern)
+        return rx
+
+    def match(self, string: str, pos: int = 0) -> re.Match | None:
+        return self.compiled().match(string, pos)
+
+    def search(self, string: str, pos: int = 0) -> re.Match | None:
+        return self.compiled().search(string, pos)
+
+
 _HEAD_LIMIT = 3000
 
 
@@ -38,7 +65,11 @@ def pattern_heads(pattern: str) -> frozenset[str] | None:
     instead of a scan per pattern.  None when the pattern's start cannot be enumerated (it is
     then searched for in the whole text)."""
     try:
-        out = _first_words(list(_sre_parse.parse(pattern).data), "", 0)
+        parsed = _sre_parse.parse(pattern)  # raises re.error on a malformed pattern
+    except RecursionError:
+        return None
+    try:
+        out = _first_words(list(parsed.data), "", 0)
     except (_Unknown, RecursionError):
         return None
     if not out or len(out) > _HEAD_LIMIT or any(w in ("", "*") for w in out):
@@ -103,7 +134,7 @@ class HeadIndex:
     alternation with a named group per pattern, so a message costs one ``match`` per occurrence of
     such a word rather than one per pattern.  Built once per Triage."""
 
-    def __init__(self, patterns: list[tuple[int, re.Pattern]]):
+    def __init__(self, patterns: list[tuple[int, "re.Pattern | LazyPattern"]]):
         by_key: dict[str, list[int]] = {}
         self.scan: list[int] = []  # patterns whose heads are unknown: searched in the whole text
         self.pattern = dict(patterns)
@@ -121,16 +152,16 @@ class HeadIndex:
         for pids in self.members.values():
             for pid in pids:
                 n_heads[pid] = n_heads.get(pid, 0) + 1
-        compiled: dict[tuple[int, ...], re.Pattern] = {}
-        self.combined: dict[str, tuple[tuple[re.Pattern, int | None], ...]] = {}
+        compiled: dict[tuple[int, ...], LazyPattern] = {}
+        self.combined: dict[str, tuple[tuple[re.Pattern | LazyPattern, int | None], ...]] = {}
         for k, pids in self.members.items():
             small = tuple(p for p in pids if n_heads[p] <= _JOIN_MAX_HEADS)
-            tries: list[tuple[re.Pattern, int | None]] = []
+            tries: list[tuple[re.Pattern | LazyPattern, int | None]] = []
             if len(small) == 1:
                 tries.append((self.pattern[small[0]], small[0]))
             elif small:
                 if small not in compiled:
-                    compiled[small] = re.compile("|".join(
+                    compiled[small] = LazyPattern("|".join(  # compiled on the word's first hit
                         f"(?P<p{pid}>{self.pattern[pid].pattern})" for pid in small))
                 tries.append((compiled[small], None))
             tries += [(self.pattern[p], p) for p in pids if n_heads[p] > _JOIN_MAX_HEADS]

@@ -1860,6 +1860,24 @@ def test_a_broken_lexicon_is_reported_not_half_loaded():
                                                         "phrases": ["x"]}]})
 
 
+def test_a_malformed_rule_regex_is_refused_at_start_up():
+    """Patterns compile on first use, so the start-up parse is what must catch a syntax error."""
+    with pytest.raises(triage_mod.LexiconError, match="rule bad: bad regex"):
+        triage_mod._Lexicon({"version": "x", "rules": [
+            {"id": "ok", "tier": "emergency", "phrases": ["x"]},
+            {"id": "bad", "tier": "emergency", "regex": ["i (want to"]}]})
+
+
+def test_every_built_in_pattern_and_guard_compiles():
+    """Lazy compilation must not hide an error only the compiler reports (a look-behind of
+    variable width): compile everything the built-in lexicon holds, rules, joins and guards."""
+    triage_mod._builtin().compile_all()
+    with pytest.raises(triage_mod.LexiconError, match="guard g"):
+        triage_mod._Lexicon({"version": "x", "guards": {"g": {"before": "(?<=a|bc)x"}},
+                             "rules": [{"id": "r", "tier": "emergency", "phrases": ["x"],
+                                        "unless": ["g"]}]}).compile_all()
+
+
 def test_an_internal_error_escalates_instead_of_staying_silent(monkeypatch):
     t = Triage()
 

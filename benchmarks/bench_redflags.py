@@ -40,7 +40,9 @@ HOLDOUT = os.path.join(ROOT, "tests", "data", "redflags_holdout.jsonl")
 HOLDOUT2 = os.path.join(ROOT, "tests", "data", "redflags_holdout2.jsonl")
 NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl")] + [
     os.path.join(ROOT, "tests", "data", f"{n}_clinic", "messages.jsonl")
-    for n in ("other", "third", "fourth", "fifth")]
+    for n in ("other", "third", "fourth", "fifth", "sixth", "seventh")]
+# Sealed sets: nobody reads their lines, so --misses never prints them (only their figures count).
+SEALED = {4, 5}
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.
@@ -208,11 +210,12 @@ def main(argv: list[str] | None = None) -> dict:
             triage, _read(HOLDOUT2), show,
             "tests/data/redflags_holdout2.jsonl (blind on 2026.11.25-9: emergency 53/65, "
             "provider 28/45, FP 5/60; fixed since)")
-    for n in (3, 4):
+    for n in range(3, 10):
         path = os.path.join(ROOT, "tests", "data", f"redflags_holdout{n}.jsonl")
         if os.path.exists(path):
-            results[f"holdout{n}"] = score_redflags(triage, _read(path), show,
-                                                    f"tests/data/redflags_holdout{n}.jsonl")
+            name = f"tests/data/redflags_holdout{n}.jsonl" + (" (SEALED)" if n in SEALED else "")
+            results[f"holdout{n}"] = score_redflags(triage, _read(path), show and n not in SEALED,
+                                                    name)
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))

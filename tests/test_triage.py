@@ -278,6 +278,10 @@ NONE_MESSAGES = [
 # ------------------------------------------------------------------------------------------------
 
 PATTERN_EMERGENCY = {
+    "swelling after a dental procedure with a sign beyond numbness still fires": [
+        "my lip is swelling up after the dental injection and my throat feels tight",
+        "tongue swelling since the extraction and i can barely swallow",
+    ],
     "a person, not a pet, down and unresponsive": [
         "my son is not responding and his lips look blue",
         "my partner is on the floor shaking and i cant wake her",
@@ -1054,6 +1058,10 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "a dental numbing wearing off (round 23: a blind dental clinic's question tripped 'allergic')": [
+        "bottom lip feels fat and numb since the filling, when does the numbness wear off",
+        "my mouth still feels huge and numb after the root canal this morning lol",
+    ],
     "pets, 'what should I do if I start ...?', plans and errands that borrow the round-17..20 words": [
         "what happens if someone is not responding during an infusion?",
         "my dog was shaking on the floor after the fireworks",

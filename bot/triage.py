@@ -299,11 +299,14 @@ class Triage:
         norm = self._normalised(text)
         if not norm:
             return None
-        esc = self._rules(norm)
-        if self._model is None or esc is not None:
+        esc, vetoed = self._rules(norm)
+        if self._model is None or esc is not None or vetoed:
             return esc
-        # the learned second opinion, asked only when every rule is silent: it can add an
-        # escalation, never change or remove one (see bot/triage_model.py)
+        # the learned second opinion, asked only when no rule even matched: it can add an
+        # escalation, never change or remove one (see bot/triage_model.py).  Where a rule matched
+        # and its guard vetoed the hit ("I used to want to die, now I don't", "if I don't wake up
+        # in time for my appointment"), the guard has read those very words in context; a bag
+        # of n-grams would only overrule it on the same words.
         op = self._model.opinion(norm)
         tier = op.tier(self._model.any_at, self._model.emergency_at, self._model.gate)
         if tier is not None:
@@ -315,7 +318,15 @@ class Triage:
     def check_rules_only(self, text: str) -> Escalation | None:
         """The lexicon's decision without the model (for the trainer and the benchmarks)."""
         norm = self._normalised(text)
-        return self._rules(norm) if norm else None
+        return self._rules(norm)[0] if norm else None
+
+    def model_would_be_asked(self, text: str) -> bool:
+        """True when no rule matched at all, not even one a guard vetoed (for the trainer)."""
+        norm = self._normalised(text)
+        if not norm:
+            return False
+        esc, vetoed = self._rules(norm)
+        return esc is None and not vetoed
 
     def _normalised(self, text) -> str:
         if text is None:
@@ -328,8 +339,10 @@ class Triage:
             return ""
         return self._norm(text)
 
-    def _rules(self, norm: str) -> Escalation | None:
+    def _rules(self, norm: str) -> tuple[Escalation | None, bool]:
+        """The first rule hit no guard vetoes, and whether any guard vetoed a hit on the way."""
         ends: list[tuple[int, str]] | None = None
+        vetoed = False
         # candidates in priority order: pattern id (emergency rules first), then position
         heap = self._index.hits(norm)
         for pid in self._scan:
@@ -342,7 +355,7 @@ class Triage:
                 extras_done = True  # the clinic's emergency phrases rank above any provider rule
                 esc = self._check_extra(EMERGENCY, norm)
                 if esc:
-                    return esc
+                    return esc, vetoed
             if not heap:
                 break
             pid, off, key = heapq.heappop(heap)
@@ -357,6 +370,7 @@ class Triage:
                 if ends is None:
                     ends = [(m2.start(), m2.group(0).strip()) for m2 in _CLAUSE_END.finditer(norm)]
                 if self._guarded(rule, norm, m, ends):
+                    vetoed = True
                     if key:  # other patterns with the same first word may match here too
                         for other in self._index.members[key]:
                             if other > pid and (other, off) not in seen and \
@@ -367,8 +381,8 @@ class Triage:
             if len(span) > 60:
                 span = span[:57] + "..."
             matched = f'{rule.id}: "{span}" (lexicon {self.version})'
-            return Escalation(rule.tier, rule.category, matched)
-        return self._check_extra(PROVIDER, norm)
+            return Escalation(rule.tier, rule.category, matched), vetoed
+        return self._check_extra(PROVIDER, norm), vetoed
 
     def _check_extra(self, tier: str, norm: str) -> Escalation | None:
         for rule, rx in self._extra[tier]:

@@ -22,11 +22,14 @@ def _rows(pattern: str) -> list[dict]:
     return out
 
 
-def test_shipped_model_loads_with_a_version_and_only_an_emergency_bar():
+def test_shipped_model_loads_with_a_version_and_high_bars():
+    """Its bars were chosen so that no ordinary question of seven clinics escalates; a provider
+    alert asks for more certainty than an emergency (a missed emergency costs more)."""
     model = TriageModel.builtin()
     assert model is not None, "bot/data/redflag_model.json must ship with the package"
-    assert model.version and model.any_at is None
+    assert model.version
     assert 0.5 <= model.emergency_at < 1 and 0.5 <= model.gate < 1
+    assert model.any_at is not None and model.emergency_at <= model.any_at < 1
 
 
 def test_negated_words_are_marked_so_dont_want_to_die_is_not_want_die():
@@ -59,13 +62,42 @@ def test_model_adds_emergencies_the_rules_miss_and_says_so(triage):
         assert esc.matched.startswith("model: ") and TriageModel.builtin().version in esc.matched
 
 
+def test_model_adds_a_provider_alert_the_rules_miss_and_says_so(triage):
+    text = "been going to the loo every half hour for a week and it stings like mad"
+    assert triage.check_rules_only(text) is None
+    esc = triage.check(text)
+    assert esc is not None and esc.tier == "provider" and esc.category == "model"
+    assert esc.matched.startswith("model: ")
+
+
 def test_model_catches_a_share_of_the_emergencies_the_rules_miss_in_its_training_set(triage):
-    """A floor, not a promise: at its high bar the model caught 55 of the 276 training
-    emergencies the rules miss (2026-11-25); a broken feature or weight file drops this to ~0."""
+    """A floor, not a promise: at its bars the model catches 196 of the 464 training emergencies
+    the rules miss (model 2026.11.25-7707; 55 of 276 in session 2); a broken feature or weight
+    file drops this to ~0."""
     missed = [r["text"] for r in _rows("triage_train/*.jsonl")
               if r["tier"] == EMERGENCY and triage.check_rules_only(r["text"]) is None]
     caught = sum(triage.check(t) is not None for t in missed)
-    assert len(missed) > 100 and caught / len(missed) >= 0.15
+    assert len(missed) > 100 and caught / len(missed) >= 0.3
+
+
+def test_a_guard_veto_keeps_the_model_out():
+    """Where a rule matched and its guard vetoed the hit (a story, a hypothetical, an idiom), the
+    guard read those words in context: the model must not overrule it on the same words.  The
+    real weights with every bar at zero make the model fire on whatever it is asked about, so
+    only the veto can keep these messages quiet."""
+    data = json.loads(Path(tm.__file__).with_name("data").joinpath("redflag_model.json")
+                      .read_text(encoding="utf-8"))
+    data["thresholds"] = {"any": 0.0, "emergency": 0.0, "emergency_gate": 0.0}
+    eager = Triage()
+    eager._model = TriageModel(data)
+    rows = _rows("redflags*.jsonl") + _rows("triage_train/*.jsonl")
+    vetoed = [r["text"] for r in rows if r["tier"] is None
+              and eager.check_rules_only(r["text"]) is None
+              and not eager.model_would_be_asked(r["text"])]
+    assert len(vetoed) > 100
+    assert [t for t in vetoed if eager.check(t) is not None] == []
+    assert not eager.model_would_be_asked("I used to want to die every day, now I don't")
+    assert eager.check("what should i eat before my session") is not None  # asked: it fires
 
 
 def test_without_the_model_triage_is_the_rules_alone(monkeypatch):

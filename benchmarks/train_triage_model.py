@@ -58,7 +58,7 @@ CLINIC_SETS = ["dev.jsonl", "other_clinic/messages.jsonl", "third_clinic/message
 CLINIC_FAQS = ["../../faq.yaml", "other_clinic/faq.yaml", "third_clinic/faq.yaml",
                "fourth_clinic/faq.yaml", "fifth_clinic/faq.yaml"]
 # Never trained on: checked after training, as text the model has never seen.
-SEALED_SETS = ["redflags_holdout4.jsonl", "redflags_holdout5.jsonl"]
+SEALED_SETS = ["redflags_holdout4.jsonl", "redflags_holdout5.jsonl", "redflags_holdout6.jsonl"]
 BLIND_CLINICS = ["sixth_clinic/messages.jsonl", "seventh_clinic/messages.jsonl"]
 ANY_AT = 0.95  # p(any red flag) for a provider escalation when the rules are silent
 EMERGENCY_AT = 0.8  # p(emergency) for an emergency escalation ...

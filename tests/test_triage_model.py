@@ -90,7 +90,8 @@ def test_a_guard_veto_keeps_the_model_out():
     data["thresholds"] = {"any": 0.0, "emergency": 0.0, "emergency_gate": 0.0}
     eager = Triage()
     eager._model = TriageModel(data)
-    rows = _rows("redflags*.jsonl") + _rows("triage_train/*.jsonl")
+    rows = (_rows("redflags.jsonl") + _rows("redflags_holdout.jsonl") +  # not the sealed sets:
+            _rows("redflags_holdout[23].jsonl") + _rows("triage_train/*.jsonl"))  # a failure prints
     vetoed = [r["text"] for r in rows if r["tier"] is None
               and eager.check_rules_only(r["text"]) is None
               and not eager.model_would_be_asked(r["text"])]

@@ -278,6 +278,10 @@ NONE_MESSAGES = [
 # ------------------------------------------------------------------------------------------------
 
 PATTERN_EMERGENCY = {
+    "round 24: the same past markers with danger now still fire": [
+        "i overdosed in 2019 and i feel like doing it again tonight",
+        "had a seizure as a kid and just had another one now, what do i do",
+    ],
     "swelling after a dental procedure with a sign beyond numbness still fires": [
         "my lip is swelling up after the dental injection and my throat feels tight",
         "tongue swelling since the extraction and i can barely swallow",
@@ -1058,6 +1062,12 @@ PATTERN_PROVIDER = {
 }
 
 PATTERN_NONE = {
+    "round 24: a past told by a year, a decade or an age ('in 2015', 'years back', 'as a toddler')": [
+        "my cousin overdosed at a party years back so im a bit anxious about dosing",
+        "i had a febrile seizure as a baby, does the clinic need to know",
+        "my dad had bladder problems from partying in the 80s, is that the same cystitis",
+        "my aunt attempted in 2016 and she is doing great, is depression genetic",
+    ],
     "a dental numbing wearing off (round 23: a blind dental clinic's question tripped 'allergic')": [
         "bottom lip feels fat and numb since the filling, when does the numbness wear off",
         "my mouth still feels huge and numb after the root canal this morning lol",

@@ -217,9 +217,10 @@ class _Lexicon:
         self.patterns = [(rule, rx) for rule in self.rules for rx in rule.patterns]
         try:  # parses every pattern (the syntax check); compiling waits for first use
             self.index = HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
-        except re.error as exc:
-            bad = next(r.id for r, rx in self.patterns if not _parses(rx.pattern))
-            raise LexiconError(f"rule {bad}: bad regex: {exc}") from None
+        except re.error:
+            for rule, rx in self.patterns:  # name the rule: the first that fails raises
+                _compile(rx.pattern, f"rule {rule.id}")
+            raise
 
     def compile_all(self) -> None:
         """Compile every pattern now (tests, ``faqbot check``): errors the parser lets through."""
@@ -232,14 +233,6 @@ class _Lexicon:
             for rx in (g.before, g.after, g.clause, g.inside, g.unless):
                 if rx is not None:
                     _compile(rx.pattern, f"guard {g.id}")
-
-
-def _parses(src: str) -> bool:
-    try:
-        re.compile(src)
-    except re.error:
-        return False
-    return True
 
 
 def _lexicon_text() -> str:

@@ -639,6 +639,12 @@ PATTERN_EMERGENCY = {
         "i feel like i'm going to die",
         "something is very wrong, i think i'm dying",
     ],
+    "round 25: the same past markers with the feeling back now, or the person in danger now": [
+        "when i was 16 i wanted to end it all and i feel that way again",
+        "my friend tried to kill herself last year and is in hospital again",
+        "my sister attempted suicide years ago and is talking about it again",
+        "my brother killed himself in 2019 and my mom is not coping, she says she wants to join him",
+    ],
     "a fifteenth round: indirect suicidal statements (relief if gone, end of my rope, done fighting)": [
         'i just want everything to stop',
         'i want it all to end',
@@ -1067,6 +1073,13 @@ PATTERN_NONE = {
         "i had a febrile seizure as a baby, does the clinic need to know",
         "my dad had bladder problems from partying in the 80s, is that the same cystitis",
         "my aunt attempted in 2016 and she is doing great, is depression genetic",
+    ],
+    "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
+        "my dad took his own life in 2015, is there a genetic link with depression?",
+        "his dad killed himself years ago, is it genetic?",
+        "when i was 16 i wanted to end it all, that was a long time ago",
+        "when i was sixteen i tried to kill myself",
+        "i overdosed a long time ago, is ketamine safe for me?",
     ],
     "a dental numbing wearing off (round 23: a blind dental clinic's question tripped 'allergic')": [
         "bottom lip feels fat and numb since the filling, when does the numbness wear off",

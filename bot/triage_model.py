@@ -103,7 +103,7 @@ def features(norm: str) -> set[str]:
 class ModelOpinion:
     p_any: float  # probability of any red flag
     p_emergency: float  # probability of an emergency
-    evidence: tuple[str, ...]  # the words that pushed the score up most, for staff
+    evidence: tuple[str, ...]  # the words that pushed the score up most, for staff (never a bare "not")
 
     def tier(self, any_at: float | None, emergency_at: float, gate: float = 0.5) -> str | None:
         if self.p_emergency >= emergency_at and self.p_any >= gate:
@@ -143,7 +143,7 @@ class TriageModel:
                 continue
             za += w[0] * scale
             ze += w[1] * scale
-            if f.startswith(("w:", "b:")) and "!" not in f and max(w) > 0:
+            if f.startswith(("w:", "b:")) and "!" not in f and f[2:] not in NEGATORS and max(w) > 0:
                 words[f[2:].replace("_", " ")] = max(w)
         top = tuple(k for k, _ in sorted(words.items(), key=lambda kv: -kv[1])[:3])
         return ModelOpinion(_sigmoid(za), _sigmoid(ze), top)

@@ -114,5 +114,19 @@ def test_empty_wordless_or_tiny_messages_never_escalate(triage, text):
     assert triage.check(text) is None
 
 
+def test_evidence_names_words_a_reader_can_act_on_never_a_negator():
+    """Staff read the evidence to see why an alert was raised: "not" or "never" explains nothing,
+    even when the model learned a weight for it.  Every negator is given a large positive weight
+    here so that, without the filter, it would head the list."""
+    data = json.loads(Path(tm.__file__).with_name("data").joinpath("redflag_model.json")
+                      .read_text(encoding="utf-8"))
+    for neg in tm.NEGATORS:
+        data["weights"]["w:" + neg] = [9.0, 9.0]
+    model = TriageModel(data)
+    opinion = model.opinion("i cant do this not anymore never again i took all the pills")
+    assert opinion.evidence and not set(opinion.evidence) & tm.NEGATORS
+    assert any("pills" in e for e in opinion.evidence)
+
+
 def test_a_message_with_no_features_scores_zero():
     assert TriageModel.builtin().opinion(". ? .") == tm.ModelOpinion(0.0, 0.0, ())

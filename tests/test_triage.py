@@ -649,6 +649,12 @@ PATTERN_EMERGENCY = {
         "im 45 now and doing well but i want to die",
         "i was suicidal back in 2020 and i just want it to be over",
     ],
+    "round 27: a story or a film with someone in danger after it, or copying it": [
+        "we watched a movie and then my son overdosed on his pills",
+        "the main character kills herself and i feel like doing the same",
+        "after watching that show i want to kill myself",
+        "my dad had a heart attack in 2010, hes fine now but today he has crushing chest pain",
+    ],
     "round 25: the same past markers with the feeling back now, or the person in danger now": [
         "when i was 16 i wanted to end it all and i feel that way again",
         "my friend tried to kill herself last year and is in hospital again",
@@ -1094,6 +1100,14 @@ PATTERN_NONE = {
         "I attempted suicide when I was a teenager, I'm 45 now and doing well, just letting you know for my history",
         "I was suicidal back in 2020 before my treatment, now I feel much better, just want to book my maintenance session",
         "I'm choking under the pressure at work, any tips for stress management alongside treatment?",
+    ],
+    "round 27: a story's events (a book, an opera, a screenplay) and a relative's illness 'fine now'": [
+        "In my book the main character jumps off a bridge at the end of chapter 3. Is that too dark for a YA audience?",
+        "The opera we saw last night ended with the heroine stabbing herself. Very dramatic",
+        "writing a short story about a nurse who finds a patient unresponsive. what would she actually do first?",
+        "we were watching a movie with so many overdose scenes lol anyway when is next session",
+        "my dad had a heart attack in 2010, he's fine now, does it affect me",
+        "Last winter my friend found her husband unresponsive after he mixed drinks and pills. He survived.",
     ],
     "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
         "my dad took his own life in 2015, is there a genetic link with depression?",

@@ -1104,7 +1104,6 @@ PATTERN_NONE = {
     "round 27: a story's events (a book, an opera, a screenplay) and a relative's illness 'fine now'": [
         "In my book the main character jumps off a bridge at the end of chapter 3. Is that too dark for a YA audience?",
         "The opera we saw last night ended with the heroine stabbing herself. Very dramatic",
-        "writing a short story about a nurse who finds a patient unresponsive. what would she actually do first?",
         "we were watching a movie with so many overdose scenes lol anyway when is next session",
         "my dad had a heart attack in 2010, he's fine now, does it affect me",
         "Last winter my friend found her husband unresponsive after he mixed drinks and pills. He survived.",

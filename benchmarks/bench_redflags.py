@@ -1,6 +1,9 @@
 """Red-flag triage benchmark: recall, false alarms and speed, printed as figures.
 
-Run:  .venv/bin/python benchmarks/bench_redflags.py  [--misses]
+Run:  .venv/bin/python benchmarks/bench_redflags.py  [--misses] [--open-only] [--no-suicidewatch]
+
+--open-only skips the SEALED sets: every run that prints a sealed set's figures is a look at it, so
+day-to-day checks use --open-only and a sealed set is scored when a change is final.
 
 1. tests/data/redflags.jsonl (hand-written red flags and look-alikes) and
    tests/data/redflags_holdout.jsonl and redflags_holdout2.jsonl (each written blind to the code;
@@ -42,7 +45,8 @@ NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl")] + [
     os.path.join(ROOT, "tests", "data", f"{n}_clinic", "messages.jsonl")
     for n in ("other", "third", "fourth", "fifth", "sixth", "seventh")]
 # Sealed sets: nobody reads their lines, so --misses never prints them (only their figures count).
-SEALED = {4, 5, 6}
+# holdout8 is look-alike heavy (240 none, 60 red flags): the false-alarm check.
+SEALED = {4, 5, 6, 8}
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.
@@ -194,6 +198,7 @@ def score_speed(triage: Triage, rows: list[dict]) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     show = "--misses" in argv
+    open_only = "--open-only" in argv
     t0 = time.perf_counter()
     triage = Triage()
     build_ms = (time.perf_counter() - t0) * 1e3
@@ -212,14 +217,15 @@ def main(argv: list[str] | None = None) -> dict:
             "provider 28/45, FP 5/60; fixed since)")
     for n in range(3, 10):
         path = os.path.join(ROOT, "tests", "data", f"redflags_holdout{n}.jsonl")
-        if os.path.exists(path):
+        if os.path.exists(path) and not (open_only and n in SEALED):
             name = f"tests/data/redflags_holdout{n}.jsonl" + (" (SEALED)" if n in SEALED else "")
             results[f"holdout{n}"] = score_redflags(triage, _read(path), show and n not in SEALED,
                                                     name)
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))
-    results["suicidewatch"] = score_suicidewatch(triage)
+    if "--no-suicidewatch" not in argv:
+        results["suicidewatch"] = score_suicidewatch(triage)
     results["speed"] = score_speed(triage, rows or [{"text": "is the fog permanent?"}])
     return results
 

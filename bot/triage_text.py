@@ -59,7 +59,8 @@ def _unmask(m: re.Match) -> str:
 
 
 _NUMBER_WITH_UNIT = re.compile(r"^\d+(?:[.,]\d+)?[a-z]{0,5}$")
-_RUN3 = re.compile(r"(\w)\1{2,}")
+_RUN3 = re.compile(r"([^\W\d])\1{2,}")  # letters only: "soooo" -> "so", but 6000 stays 6000
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "6,000" -> "6000"
 
 
 class Normaliser:
@@ -152,6 +153,8 @@ class Normaliser:
             text = _MASKED.sub(_unmask, text)
         if ".." in text:
             text = _ELLIPSIS.sub(" ", text)
+        if "," in text:
+            text = _THOUSANDS.sub("", text)
         text = text.translate(_PUNCT)
         if not text.isascii():
             text = _NON_WORD.sub(" ", text)

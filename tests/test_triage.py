@@ -672,6 +672,13 @@ PATTERN_EMERGENCY = {
         "the cannula site is pouring blood",
         "pressing on it hard for 20 minutes but it isnt stopping",
     ],
+    "round 29: a past event near a death wish said in the present tense (the past was about something else)": [
+        "last year i lost my job and i want to die",
+        "years ago my dad left and i want to die",
+        "back in 2019 i moved here and i want to kill myself",
+        "since last year i want to die every day",
+        "my life would make anyone want to die and honestly i want to die tonight",
+    ],
     "round 25: the same past markers with the feeling back now, or the person in danger now": [
         "when i was 16 i wanted to end it all and i feel that way again",
         "my friend tried to kill herself last year and is in hospital again",
@@ -810,6 +817,10 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "round 29: a screening question with the symptom happening to the writer": [
+        "do you check for bladder damage? my pee has been burning for two weeks",
+        "how do you monitor memory? ive been forgetting names for a month since starting",
+    ],
     "round 28 (holdout7, blind-scored then opened): provider signs in plain words": [
         "getting up every 30 minutes at night for the toilet and hardly anything comes out",
         "im on the loo about 25 times a day, is that the lozenges",
@@ -1164,6 +1175,19 @@ PATTERN_NONE = {
         "we stood on the platform for ages, trains were all late",
         "spent 3000 on a new laptop in two days of sales, oops",
         "the baby has us up all night every night",
+    ],
+    "round 29 (holdout7's look-alikes): screening questions, 'would make anyone want to', idioms, other people's past": [
+        "do you screen for bladder issues at baseline, and how do you monitor for mania after treatment?",
+        "what data do you have on how often people develop bladder problems at therapeutic doses?",
+        "the hold music would make anyone want to jump off a bridge",
+        "this form is a suicide mission on my phone",
+        "my head is exploding with all these forms lol",
+        "overdosed on christmas telly this week, can i move tuesday",
+        "im fine to walk from the car park",
+        "my nan had bladder problems her whole life",
+        "back in my twenties i was a paramedic and once a man who fell off a roof was bleeding everywhere",
+        "years ago i wanted to die but now i want to live",
+        "i was suicidal back in 2020 and i want to say thanks",
     ],
     "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
         "my dad took his own life in 2015, is there a genetic link with depression?",

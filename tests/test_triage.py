@@ -671,6 +671,7 @@ PATTERN_EMERGENCY = {
         "sliced my thumb and its pouring",
         "the cannula site is pouring blood",
         "pressing on it hard for 20 minutes but it isnt stopping",
+        "my wife is slumped after the session and wont open her eyes even when i pinch her",
     ],
     "round 29: a past event near a death wish said in the present tense (the past was about something else)": [
         "last year i lost my job and i want to die",
@@ -823,6 +824,7 @@ PATTERN_PROVIDER = {
     ],
     "round 28 (holdout7, blind-scored then opened): provider signs in plain words": [
         "getting up every 30 minutes at night for the toilet and hardly anything comes out",
+        "up every 40 mins in the night to go to the loo",
         "im on the loo about 25 times a day, is that the lozenges",
         "it stings when passing water and has done since last week",
         "burning wee again today",

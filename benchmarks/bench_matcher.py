@@ -48,7 +48,8 @@ from bot.matching import Matcher  # noqa: E402
 MAX_WRONG = 0.03
 # Other clinics' FAQs and messages, each written by someone who had not read the matcher.
 CLINICS = (("other", "other_clinic"), ("third", "third_clinic"), ("fourth", "fourth_clinic"),
-           ("fifth", "fifth_clinic"), ("sixth", "sixth_clinic"), ("seventh", "seventh_clinic"))
+           ("fifth", "fifth_clinic"), ("sixth", "sixth_clinic"), ("seventh", "seventh_clinic"),
+           ("eighth", "eighth_clinic"))
 COVID = os.path.join(os.path.dirname(ROOT), "shared", "benchmarks", "covidfaq")
 
 

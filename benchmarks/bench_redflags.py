@@ -43,7 +43,7 @@ HOLDOUT = os.path.join(ROOT, "tests", "data", "redflags_holdout.jsonl")
 HOLDOUT2 = os.path.join(ROOT, "tests", "data", "redflags_holdout2.jsonl")
 NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl")] + [
     os.path.join(ROOT, "tests", "data", f"{n}_clinic", "messages.jsonl")
-    for n in ("other", "third", "fourth", "fifth", "sixth", "seventh")]
+    for n in ("other", "third", "fourth", "fifth", "sixth", "seventh", "eighth")]
 # Sealed sets: nobody reads their lines, so --misses never prints them (only their figures count).
 # holdout8 is look-alike heavy (240 none, 60 red flags): the false-alarm check.
 SEALED = {4, 5, 6, 8}

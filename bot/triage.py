@@ -83,6 +83,7 @@ class _Guard:
     inside: LazyPattern | None
     question: bool
     unless: LazyPattern | None
+    always: bool = False  # a lexical guard ("5 kms", "overdosed on caffeine"): danger_now cannot lift it
 
     def vetoes(self, clause: str, before: str, span: str, after: str, is_question: bool) -> bool:
         if self.question and not is_question:
@@ -184,7 +185,13 @@ class _Lexicon:
                 return LazyPattern(_expand(str(src), macros, where)) if src else None
 
             self.guards[str(gid)] = _Guard(str(gid), opt("before"), opt("after"), opt("clause"),
-                                           opt("inside"), bool(g.get("question")), opt("unless"))
+                                           opt("inside"), bool(g.get("question")), opt("unless"),
+                                           bool(g.get("always")))
+        # Words that say someone is in danger now, anywhere in the message ("i just took 20",
+        # "my chest is crushing", "she's not breathing"): where they stand, a contextual guard (a
+        # question, a story, a "lol") cannot veto a hit, since the context is about something else.
+        now = [_expand(str(x), macros, "danger_now") for x in data.get("danger_now") or ()]
+        self.danger_now = LazyPattern("|".join(f"(?:{x})" for x in now)) if now else None
 
         self.rules: list[_Rule] = []
         seen: set[str] = set()
@@ -229,6 +236,8 @@ class _Lexicon:
         for tries in self.index.combined.values():
             for rx, _ in tries:
                 _compile(rx.pattern, "joined patterns")
+        if self.danger_now is not None:
+            _compile(self.danger_now.pattern, "danger_now")
         for g in self.guards.values():
             for rx in (g.before, g.after, g.clause, g.inside, g.unless):
                 if rx is not None:
@@ -264,6 +273,7 @@ class Triage:
         self._norm = lex.normalise
         self._patterns = lex.patterns
         self._index = lex.index
+        self._danger_now = lex.danger_now
         self._scan = set(lex.index.scan)
         # first provider pattern: clinic emergency phrases are checked before it
         self._first_provider = next((i for i, (r, _) in enumerate(lex.patterns)
@@ -343,6 +353,7 @@ class Triage:
         heapq.heapify(heap)
         seen = set()
         extras_done = False
+        danger: list[bool] = []  # computed on the first veto, at most once per message
         while True:
             if not extras_done and (not heap or heap[0][0] >= self._first_provider):
                 extras_done = True  # the clinic's emergency phrases rank above any provider rule
@@ -362,7 +373,7 @@ class Triage:
             if rule.guards:
                 if ends is None:
                     ends = [(m2.start(), m2.group(0).strip()) for m2 in _CLAUSE_END.finditer(norm)]
-                if self._guarded(rule, norm, m, ends):
+                if self._guarded(rule, norm, m, ends, danger, self._danger_now):
                     vetoed = True
                     if key:  # other patterns with the same first word may match here too
                         for other in self._index.members[key]:
@@ -385,7 +396,10 @@ class Triage:
         return None
 
     @staticmethod
-    def _guarded(rule: _Rule, norm: str, m: re.Match, ends: list[tuple[int, str]]) -> bool:
+    def _guarded(rule: _Rule, norm: str, m: re.Match, ends: list[tuple[int, str]],
+                 danger: list[bool], danger_now: LazyPattern | None) -> bool:
+        """True when a guard vetoes the hit ``m``.  A contextual guard's veto does not stand
+        where the message says someone is in danger now (``danger_now``); a lexical one's does."""
         starts = [p for p, _ in ends]
         k = bisect.bisect_left(starts, m.start())
         lo = ends[k - 1][0] + 2 if k > 0 else 0
@@ -399,7 +413,14 @@ class Triage:
         if not is_q and _INTERROGATIVE.match(clause):
             is_q = True
         span = m.group(0)
-        return any(g.vetoes(clause, before, span, after, is_q) for g in rule.guards)
+        vetoing = [g for g in rule.guards if g.vetoes(clause, before, span, after, is_q)]
+        if not vetoing:
+            return False
+        if any(g.always for g in vetoing) or danger_now is None:
+            return True
+        if not danger:
+            danger.append(danger_now.search(norm) is not None)
+        return not danger[0]
 
 
 def _iter_extra(extra) -> Iterable[tuple[str, list[str]]]:

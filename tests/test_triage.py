@@ -680,6 +680,34 @@ PATTERN_EMERGENCY = {
         "since last year i want to die every day",
         "my life would make anyone want to die and honestly i want to die tonight",
     ],
+    "round 30 (a red-team's set): danger now said beside a question, a story, a joke or a film": [
+        "can you overdose on lozenges? i just took 15",
+        "is it possible to od on the spray, ive done like 12 sprays in an hour",
+        "what happens if you swallow all your troches at once, because thats what i did",
+        "is chest pain a side effect? mine is crushing and going into my left arm",
+        "my lips and tongue are swelling up after the troche, is that common?",
+        "would this be a stroke? face drooping on one side",
+        "can ketamine cause seizures? my husband is having one now",
+        "just asking for future reference, i took 30 of my pills",
+        "god forbid anyone reads this but i swallowed all my pills",
+        "watched a film and then took all my sleeping pills",
+        "the show was on when i took 40 pills",
+        "long story short i overdosed",
+        "no joke, i cant breathe",
+        "dont ask, i took a whole bottle of troches",
+        "feel free to call, my chest is crushing",
+        "i have epilepsy and my seizure has lasted 6 minutes",
+        "i have a history of migraines but this is the worst headache of my life",
+        "gonna hang myself tonight lol",
+        "cut myself again lol whatever",
+        "after my session i suddenly lost the vision in one eye",
+        "years ago i had a panic attack but this is different, crushing chest and left arm numb",
+        "in the past hour ive taken 12 troches and feel like im dying",
+        "got back in from work and my chest is crushing",
+        "my 3yo got into my troches and ate like 6, shes really sleepy",
+        "my teenager took my lozenges, a whole bunch, and is confused",
+        "nosebleed for 40 minutes and it wont stop",
+    ],
     "round 25: the same past markers with the feeling back now, or the person in danger now": [
         "when i was 16 i wanted to end it all and i feel that way again",
         "my friend tried to kill herself last year and is in hospital again",
@@ -1190,6 +1218,16 @@ PATTERN_NONE = {
         "back in my twenties i was a paramedic and once a man who fell off a roof was bleeding everywhere",
         "years ago i wanted to die but now i want to live",
         "i was suicidal back in 2020 and i want to say thanks",
+    ],
+    "round 30: the danger-now words in stories, questions and idioms that stay quiet": [
+        "Back in uni a friend of mine took too much ketamine at a festival, thats why i wanted a clinic",
+        "what would happen if someone took too much ketamine? asking to understand how the dose is chosen",
+        "ten years ago i lost vision in one eye briefly from a migraine, it came back",
+        "my late father had a stroke in 2018 and his face was drooping, it still haunts me",
+        "i had a thunderclap headache 5 years ago, fully recovered, is ketamine ok for me?",
+        "i ran 5 kms this morning, took my 2 troches an hour ago as prescribed",
+        "does ketamine help people who had suicidal thoughts in the past? im not having them now",
+        "a friend from group therapy relapsed years before starting here",
     ],
     "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
         "my dad took his own life in 2015, is there a genetic link with depression?",
@@ -1983,6 +2021,8 @@ def _regex_sources():
         regexes = r.get("regex") or []
         for i, src in enumerate([regexes] if isinstance(regexes, str) else regexes):
             yield f"rule {r['id']}[{i}]", str(src)
+    for i, src in enumerate(data.get("danger_now") or ()):
+        yield f"danger_now[{i}]", str(src)  # searched over the whole message: the costliest place
 
 
 @pytest.mark.parametrize("where,src", list(_regex_sources()), ids=lambda x: str(x)[:50])
@@ -1990,6 +2030,16 @@ def test_lexicon_regexes_have_only_bounded_gaps(where, src):
     """Unbounded wildcards are what make a regex backtrack catastrophically on a long message."""
     assert not re.search(r"\.\*|\.\+|\.\{\d*,\}|\)\*|\)\+(?!\?)|\\w\+ \)\*|\\w\+ \)\+|\{\d+,\}",
                          src), f"{where}: unbounded gap in {src[:80]}"
+
+
+def test_danger_now_lifts_a_contextual_guard_but_not_a_lexical_one(triage):
+    """The same question shape with and without a present fact: the info-question guard keeps
+    "can you overdose on troches?" quiet, and "i just took 20" lifts it; "overdosed on telly"
+    is a lexical guard (always: true) that danger words elsewhere cannot lift."""
+    assert triage.check_rules_only("can you overdose on troches?") is None
+    assert triage.check_rules_only("can you overdose on troches? i just took 20").tier == EMERGENCY
+    esc = triage.check_rules_only("overdosed on christmas telly, also i just took 20 of my vitamins")
+    assert esc is None or "telly" not in esc.matched
 
 
 def test_every_rule_has_a_known_tier_and_a_unique_id():

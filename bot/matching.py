@@ -94,15 +94,15 @@ OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the que
 # Confidence that the best entry is right: a logistic model over generic features of the ranking
 # (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
 CONFIDENCE: dict[str, float] = {
-    "bias": -5.4509,
-    "ratio": -1.0526,
-    "char_agrees": 0.1072,
-    "char_lead": 7.1740,
-    "answer_agrees": 0.7869,
-    "explained": 0.3171,
-    "unknown_share": -1.3919,
-    "content_words": 2.2107,
-    "coord": 4.8297,
+    "bias": -5.9486,
+    "ratio": -0.8274,
+    "char_agrees": 0.0978,
+    "char_lead": 8.7057,
+    "answer_agrees": 0.5831,
+    "explained": 0.4389,
+    "unknown_share": -1.0503,
+    "content_words": 2.1685,
+    "coord": 4.9559,
 }
 
 
@@ -151,6 +151,7 @@ class Matcher:
         self.answer_group_postings: dict[int, set[int]] = {}
         self.surface: dict[str, str] = dict(self.lex.surface)  # known word -> stem
         self.faq_words: set[str] = set()
+        self._exact: dict[str, set[int]] = {}  # a phrasing's words -> the entries that use it
         seen: set[tuple[int, str]] = set()
         answer_words: dict[str, list[str]] = {}  # big FAQs repeat answers ("see entry X")
         for e in faq.entries:
@@ -163,6 +164,7 @@ class Matcher:
                 if not ws or (ei, text) in seen:
                     continue
                 seen.add((ei, text))
+                self._exact.setdefault(text, set()).add(ei)
                 for w in ws:
                     self.surface.setdefault(w, tx.stem(w))
                     self.faq_words.add(w)
@@ -513,6 +515,11 @@ class Matcher:
         if not cands:
             return MatchResult("fallback", ())
         best = cands[0].score
+        # A message that IS one of the FAQ's phrasings (staff wrote it for that entry, and no
+        # other entry uses it) is answered by that entry, whatever the other views say.
+        exact = self._exact.get(" ".join(tx.words(text or "")))
+        if exact is not None and len(exact) == 1 and self.ids[next(iter(exact))] == cands[0].id:
+            return MatchResult("answer", cands)
         # Answer outright only when the confidence model says the best entry is very likely
         # right (it weighs score, lead, agreement of the independent views, how much of the
         # message the entry explains and through which doors; fitted on labelled sets).

@@ -239,12 +239,13 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (benchmarks/README.md: 0.895 / 0.517 / 0.015 with the
-    confidence model fitted on seven clinics pooled); the issue's targets are top-1 >= 0.92 and
+    """Regression gate at the level reached (benchmarks/README.md: 0.904 / 0.675 / 0.011 since
+    session 4's patient-worded alternates, written by someone who never saw dev.jsonl, with the
+    confidence fitted on eight clinics pooled); the issue's targets are top-1 >= 0.92 and
     answered-right >= 0.85, not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
-    assert q["top1"] >= 0.89, q
-    assert q["right"] >= 0.51, q
+    assert q["top1"] >= 0.90, q
+    assert q["right"] >= 0.64, q
     assert q["wrong"] <= 0.03, q
 
 
@@ -259,16 +260,18 @@ def test_other_clinic_quality_floor():
 
 def test_third_clinic_wrong_answers_stay_under_three_percent():
     """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on):
-    measured 0.775 / 0.371 / 0.009."""
+    measured 0.775 / 0.337 / 0.009.  (Answered-right was 0.371 until session 4 added the eighth
+    clinic to the pooled confidence fit: that clinic had 4.3% wrong answers on the old fit, and
+    precision comes before coverage.)"""
     q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.76, q
-    assert q["right"] >= 0.36, q
+    assert q["right"] >= 0.33, q
     assert q["wrong"] <= 0.03, q
 
 
 @pytest.mark.parametrize("folder, top1", [
     ("fourth_clinic", 0.74), ("fifth_clinic", 0.66), ("sixth_clinic", 0.68),
-    ("seventh_clinic", 0.77)])
+    ("seventh_clinic", 0.77), ("eighth_clinic", 0.72)])
 def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, top1):
     """Four more clinics written by people who never saw the matcher (ketamine, sleep, fertility,
     dental).  Their words were never tuned on; their labels only fed the pooled fit of the answer

@@ -1220,6 +1220,8 @@ PATTERN_NONE = {
         "i was suicidal back in 2020 and i want to say thanks",
     ],
     "round 30: the danger-now words in stories, questions and idioms that stay quiet": [
+        "whats the difference between this and street ketamine",
+        "how is this different from recreational use?",
         "Back in uni a friend of mine took too much ketamine at a festival, thats why i wanted a clinic",
         "what would happen if someone took too much ketamine? asking to understand how the dose is chosen",
         "ten years ago i lost vision in one eye briefly from a migraine, it came back",

@@ -221,6 +221,12 @@ def main(argv: list[str] | None = None) -> dict:
             name = f"tests/data/redflags_holdout{n}.jsonl" + (" (SEALED)" if n in SEALED else "")
             results[f"holdout{n}"] = score_redflags(triage, _read(path), show and n not in SEALED,
                                                     name)
+    redteam = os.path.join(ROOT, "tests", "data", "redflags_redteam.jsonl")
+    if os.path.exists(redteam):
+        results["redteam"] = score_redflags(
+            triage, _read(redteam), show,
+            "tests/data/redflags_redteam.jsonl (written to trip the guards; blind on lexicon -19: "
+            "emergency 159/267)")
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))

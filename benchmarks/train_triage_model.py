@@ -8,12 +8,12 @@ Run by hand from the repository root (numpy, from the dev extra):
 Training data (all written by the team, none of it public data):
   tests/data/triage_train/*.jsonl    ~7,400 messages written for training (red flags, look-alikes,
                                      ordinary traffic of many kinds of clinic, everyday chatter)
-  tests/data/redflags.jsonl, redflags_holdout.jsonl, redflags_holdout2.jsonl, redflags_holdout3.jsonl
+  tests/data/redflags.jsonl, redflags_holdout.jsonl, redflags_holdout2.jsonl, redflags_holdout3.jsonl,
+  redflags_holdout7.jsonl (opened after its blind score) and redflags_redteam.jsonl
   the labelled tables of tests/test_triage.py (~1,400 messages written for the rules' tests)
   ordinary clinic questions: the messages of dev.jsonl and the other, third, fourth and fifth clinics
   and the questions and alternates of their FAQ files (label: no red flag)
-Never trained on (the honest checks): the sealed redflags_holdout4, 5, 6 and 8, holdout7 (blind-scored
-in session 4, then used for the rules),
+Never trained on (the honest checks): the sealed redflags_holdout4, 5, 6 and 8,
 the sixth and seventh clinics' messages, ../shared/benchmarks/suicidewatch (evaluation only, never
 shipped).
 
@@ -56,7 +56,7 @@ from bot.triage_model import MODEL_FILE, features  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 FLAG_SETS = ["redflags.jsonl", "redflags_holdout.jsonl", "redflags_holdout2.jsonl",
-             "redflags_holdout3.jsonl"]
+             "redflags_holdout3.jsonl", "redflags_holdout7.jsonl", "redflags_redteam.jsonl"]
 CLINIC_SETS = ["dev.jsonl", "other_clinic/messages.jsonl", "third_clinic/messages.jsonl",
                "fourth_clinic/messages.jsonl", "fifth_clinic/messages.jsonl"]
 CLINIC_FAQS = ["../../faq.yaml", "other_clinic/faq.yaml", "third_clinic/faq.yaml",

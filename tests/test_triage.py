@@ -2034,6 +2034,17 @@ def test_lexicon_regexes_have_only_bounded_gaps(where, src):
                          src), f"{where}: unbounded gap in {src[:80]}"
 
 
+def test_the_red_team_set_stays_caught(triage):
+    """429 messages a colleague wrote to trip the guards (danger now beside a question, a story,
+    a "lol", a film).  On lexicon -19 the rules and model caught 159 of its 267 emergencies; -21
+    catches 256.  A floor, so that a new guard cannot quietly reopen the hole."""
+    rows = [json.loads(x) for x in (DATA / "redflags_redteam.jsonl").read_text(encoding="utf-8")
+            .splitlines() if x.strip()]
+    em = [r["text"] for r in rows if r["tier"] == EMERGENCY]
+    caught = sum(1 for t in em if (e := triage.check(t)) is not None and e.tier == EMERGENCY)
+    assert len(em) > 250 and caught / len(em) >= 0.93, caught
+
+
 def test_danger_now_lifts_a_contextual_guard_but_not_a_lexical_one(triage):
     """The same question shape with and without a present fact: the info-question guard keeps
     "can you overdose on troches?" quiet, and "i just took 20" lifts it; "overdosed on telly"

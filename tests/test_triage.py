@@ -708,6 +708,13 @@ PATTERN_EMERGENCY = {
         "my teenager took my lozenges, a whole bunch, and is confused",
         "nosebleed for 40 minutes and it wont stop",
     ],
+    "round 31: the same shapes with the danger here now": [
+        "people with suicidal thoughts like me never get better",
+        "im a nurse and my husband is not breathing",
+        "i carry an epipen and just used it, my throat is still closing",
+        "i had a seizure years ago, fine since, but im having one again right now",
+        "worst headache of my life after drinking last night",  # a named cause does not hide it
+    ],
     "round 25: the same past markers with the feeling back now, or the person in danger now": [
         "when i was 16 i wanted to end it all and i feel that way again",
         "my friend tried to kill herself last year and is in hospital again",
@@ -1230,6 +1237,22 @@ PATTERN_NONE = {
         "i ran 5 kms this morning, took my 2 troches an hour ago as prescribed",
         "does ketamine help people who had suicidal thoughts in the past? im not having them now",
         "a friend from group therapy relapsed years before starting here",
+    ],
+    "round 31 (a red-team's false alarms): resolved stories, suicide as a topic, work talk, idioms": [
+        "had a stomach bug at the weekend, vomiting for two days, long gone now",
+        "had anaphylaxis to prawns once, fine now, should I mention it?",
+        "my epipen expires next month, can you renew it?",
+        "I read that ketamine can cause bladder damage with heavy use, is my course safe?",
+        "spring cleaning mania in our house this week",
+        "the kids are absolutely manic today, can I move to 3pm?",
+        "is ketamine approved for suicidal patients in the UK?",
+        "the intake form asks if ive ever had suicidal thoughts, what should i put",
+        "as a paramedic i see overdoses every shift",
+        "my husband passed out at the sight of my blood test, he'll wait outside",
+        "the insurer is totally unresponsive to emails",
+        "that burger was a heart attack on a plate",
+        "thinking of cutting my troche dose in half, is that ok to ask the doctor?",
+        "I ate the entire box of chocolates, oops",
     ],
     "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
         "my dad took his own life in 2015, is there a genetic link with depression?",

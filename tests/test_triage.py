@@ -853,6 +853,27 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "round 32 (a red-team's provider set): provider signs in everyday words": [
+        "blood in the bowl when i peed this morning",
+        "i need to go constantly, like every 15 minutes",
+        "im up 5 times every night to wee",
+        "constant urge to pee since the course started",
+        "been taking 3 troches at a time instead of one",
+        "my tolerance is way up, the usual dose does nothing",
+        "ran out of my troches a week early",
+        "ive been microdosing at work between sessions",
+        "got some ket off a guy from work",
+        "still floaty and unreal, day 4 now",
+        "since monday i feel detached from everything",
+        "my mood is back to square one after the last infusion",
+        "i cry pretty much every day",
+        "lol still puking, day 3",
+        "chucking up since the session on friday",
+        "hasnt slept and spent 5 grand on a boat",
+        "up for 48 hours straight writing music",
+        "maxed out both credit cards this week",
+        "the brain fog has been there since march",
+    ],
     "round 29: a screening question with the symptom happening to the writer": [
         "do you check for bladder damage? my pee has been burning for two weeks",
         "how do you monitor memory? ive been forgetting names for a month since starting",
@@ -1253,6 +1274,14 @@ PATTERN_NONE = {
         "that burger was a heart attack on a plate",
         "thinking of cutting my troche dose in half, is that ok to ask the doctor?",
         "I ate the entire box of chocolates, oops",
+    ],
+    "round 32: the new provider words in ordinary messages": [
+        "the pharmacy gave me 4 troches instead of 8, a mistake?",
+        "the eye drops are 4 times a day for two weeks",
+        "felt a bit unreal the morning after, but it had cleared by lunchtime",
+        "still a bit floaty tonight after this afternoons session, ok to sleep early?",
+        "we broke up in june and some days im back to square one",
+        "what do i do if i accidentally take two lozenges instead of one? asking ahead",
     ],
     "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
         "my dad took his own life in 2015, is there a genetic link with depression?",

@@ -63,7 +63,7 @@ def test_model_adds_emergencies_the_rules_miss_and_says_so(triage):
 
 
 def test_model_adds_a_provider_alert_the_rules_miss_and_says_so(triage):
-    text = "been going to the loo every half hour for a week and it stings like mad"
+    text = "he won't stop talking. literally. hours. and he hasn't gone to bed since thursday"
     assert triage.check_rules_only(text) is None
     esc = triage.check(text)
     assert esc is not None and esc.tier == "provider" and esc.category == "model"

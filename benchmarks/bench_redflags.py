@@ -227,6 +227,12 @@ def main(argv: list[str] | None = None) -> dict:
             triage, _read(redteam), show,
             "tests/data/redflags_redteam.jsonl (written to trip the guards; blind on lexicon -19: "
             "emergency 159/267)")
+    redteam2 = os.path.join(ROOT, "tests", "data", "redflags_redteam2.jsonl")
+    if os.path.exists(redteam2):
+        results["redteam2"] = score_redflags(
+            triage, _read(redteam2), show,
+            "tests/data/redflags_redteam2.jsonl (provider signs and look-alikes written against "
+            "lexicon -21/-22: provider 158/300, look-alike alarms 67/451)")
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))

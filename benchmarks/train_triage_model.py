@@ -9,7 +9,7 @@ Training data (all written by the team, none of it public data):
   tests/data/triage_train/*.jsonl    ~7,400 messages written for training (red flags, look-alikes,
                                      ordinary traffic of many kinds of clinic, everyday chatter)
   tests/data/redflags.jsonl, redflags_holdout.jsonl, redflags_holdout2.jsonl, redflags_holdout3.jsonl,
-  redflags_holdout7.jsonl (opened after its blind score) and redflags_redteam.jsonl
+  redflags_holdout7.jsonl (opened after its blind score), redflags_redteam.jsonl and redteam2.jsonl
   the labelled tables of tests/test_triage.py (~1,400 messages written for the rules' tests)
   ordinary clinic questions: the messages of dev.jsonl and the other, third, fourth and fifth clinics
   and the questions and alternates of their FAQ files (label: no red flag)
@@ -56,7 +56,8 @@ from bot.triage_model import MODEL_FILE, features  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 FLAG_SETS = ["redflags.jsonl", "redflags_holdout.jsonl", "redflags_holdout2.jsonl",
-             "redflags_holdout3.jsonl", "redflags_holdout7.jsonl", "redflags_redteam.jsonl"]
+             "redflags_holdout3.jsonl", "redflags_holdout7.jsonl", "redflags_redteam.jsonl",
+             "redflags_redteam2.jsonl"]
 CLINIC_SETS = ["dev.jsonl", "other_clinic/messages.jsonl", "third_clinic/messages.jsonl",
                "fourth_clinic/messages.jsonl", "fifth_clinic/messages.jsonl"]
 CLINIC_FAQS = ["../../faq.yaml", "other_clinic/faq.yaml", "third_clinic/faq.yaml",

@@ -853,6 +853,32 @@ PATTERN_EMERGENCY = {
 }
 
 PATTERN_PROVIDER = {
+    "round 33 (the provider red-team's remaining misses): plain words for lasting problems": [
+        "been using in between my sessions, a friend sorts me out",
+        "took a few more than i was meant to this week",
+        "borrowed a couple of my mums sprays",
+        "using the spray more often than the schedule says",
+        "the troches are gone in two weeks now",
+        "i get really shaky and irritable on the days i dont have it",
+        "keeping some troches back to take together at the weekend",
+        "my son is getting ketamine somewhere else on top of his treatment",
+        "misplacing things constantly for weeks now",
+        "my short term memory is shot since the course",
+        "been calling people by the wrong names for weeks",
+        "i feel like im getting dumber after every session",
+        "i hear music that isnt playing, it started after the last session",
+        "dad is talking to people who arent there",
+        "cant shake the dissociation this time",
+        "feeling flat and empty since the new year",
+        "not sleeping not eating, just lying in bed all day",
+        "the dark cloud is back and its worse",
+        "been chucking up for 48 hours",
+        "day three of throwing up",
+        "slept maybe 5 hours total in 4 days and feel incredible",
+        "he hasnt slept in four nights and talks about running for mayor",
+        "theres a pinkish tinge in my wee",
+        "the urgency is unreal, barely make it to the loo",
+    ],
     "round 32 (a red-team's provider set): provider signs in everyday words": [
         "blood in the bowl when i peed this morning",
         "i need to go constantly, like every 15 minutes",
@@ -1282,6 +1308,12 @@ PATTERN_NONE = {
         "still a bit floaty tonight after this afternoons session, ok to sleep early?",
         "we broke up in june and some days im back to square one",
         "what do i do if i accidentally take two lozenges instead of one? asking ahead",
+    ],
+    "round 33: the same words as idioms": [
+        "im drowning in emails this week",
+        "my brain is mush after a long day",
+        "having special k for breakfast every day this week",
+        "living in a rented flat with boxes i didnt unpack for months, now im happy",
     ],
     "round 25: a relative's suicide asked about with 'is there/is it', an age or 'a long time ago' as the past": [
         "my dad took his own life in 2015, is there a genetic link with depression?",

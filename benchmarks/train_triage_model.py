@@ -33,7 +33,11 @@ seventh clinics (1 of 320 questions escalated) and suicidewatch (see benchmarks/
 not iv", p 0.91) and a fertility one.
 Session 4 added triage_train k-m
 (1,835 reviewed messages: provider flags and emergencies said sideways, many voices): model
-2026.11.26-10939, same bars (CV: emergency 0.796, provider 0.651, look-alikes 0.045).
+2026.11.26-10939, same bars (CV: emergency 0.796, provider 0.651, look-alikes 0.045); it is the
+shipped model. A retrain that also read holdout7 and the two red-team sets (12,674 messages, CV
+0.816 / 0.686 / 0.041) was measured and NOT shipped: on the open sets it matched 10939 within a
+message or two, and it escalated a look-alike of the test tables ("i have a date tonight, can i
+still go", p 0.80 on "tonight", "date", "still"), a word pattern the red-team's plans taught it.
 """
 from __future__ import annotations
 

@@ -46,7 +46,11 @@ NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl")] + [
     for n in ("other", "third", "fourth", "fifth", "sixth", "seventh", "eighth")]
 # Sealed sets: nobody reads their lines, so --misses never prints them (only their figures count).
 # holdout8 is look-alike heavy (240 none, 60 red flags): the false-alarm check.
-SEALED = {4, 5, 6, 8}
+SEALED = {4, 5, 6, 8, 10}
+# Open sets written while running the detector, to break it (not blind).
+RED_TEAM = [("redteam", "written to trip the guards; on lexicon -19: emergency 159/267"),
+            ("redteam2", "provider signs and look-alikes written against lexicon -21/-22: "
+                         "provider 158/300, look-alike alarms 67/451")]
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.
@@ -215,24 +219,17 @@ def main(argv: list[str] | None = None) -> dict:
             triage, _read(HOLDOUT2), show,
             "tests/data/redflags_holdout2.jsonl (blind on 2026.11.25-9: emergency 53/65, "
             "provider 28/45, FP 5/60; fixed since)")
-    for n in range(3, 10):
+    for n in range(3, 20):
         path = os.path.join(ROOT, "tests", "data", f"redflags_holdout{n}.jsonl")
         if os.path.exists(path) and not (open_only and n in SEALED):
             name = f"tests/data/redflags_holdout{n}.jsonl" + (" (SEALED)" if n in SEALED else "")
             results[f"holdout{n}"] = score_redflags(triage, _read(path), show and n not in SEALED,
                                                     name)
-    redteam = os.path.join(ROOT, "tests", "data", "redflags_redteam.jsonl")
-    if os.path.exists(redteam):
-        results["redteam"] = score_redflags(
-            triage, _read(redteam), show,
-            "tests/data/redflags_redteam.jsonl (written to trip the guards; blind on lexicon -19: "
-            "emergency 159/267)")
-    redteam2 = os.path.join(ROOT, "tests", "data", "redflags_redteam2.jsonl")
-    if os.path.exists(redteam2):
-        results["redteam2"] = score_redflags(
-            triage, _read(redteam2), show,
-            "tests/data/redflags_redteam2.jsonl (provider signs and look-alikes written against "
-            "lexicon -21/-22: provider 158/300, look-alike alarms 67/451)")
+    for key, note in RED_TEAM:
+        path = os.path.join(ROOT, "tests", "data", f"redflags_{key}.jsonl")
+        if os.path.exists(path):
+            results[key] = score_redflags(triage, _read(path), show,
+                                          f"tests/data/redflags_{key}.jsonl ({note})")
     for path in NO_FLAG_SETS:
         if os.path.exists(path):
             results.setdefault("no_flag_sets", []).append(score_no_flags(triage, path))

@@ -353,7 +353,7 @@ class Triage:
         heapq.heapify(heap)
         seen = set()
         extras_done = False
-        danger: list[bool] = []  # computed on the first veto, at most once per message
+        danger: list[str | None] = []  # the danger-now words, looked for on the first veto only
         while True:
             if not extras_done and (not heap or heap[0][0] >= self._first_provider):
                 extras_done = True  # the clinic's emergency phrases rank above any provider rule
@@ -370,10 +370,12 @@ class Triage:
             m = rx.match(norm, off)
             if m is None:  # cannot happen: the combined regex matched this alternative here
                 continue
+            lifted = None
             if rule.guards:
                 if ends is None:
                     ends = [(m2.start(), m2.group(0).strip()) for m2 in _CLAUSE_END.finditer(norm)]
-                if self._guarded(rule, norm, m, ends, danger, self._danger_now):
+                veto, lifted = self._guarded(rule, norm, m, ends, danger, self._danger_now)
+                if veto:
                     vetoed = True
                     if key:  # other patterns with the same first word may match here too
                         for other in self._index.members[key]:
@@ -384,7 +386,8 @@ class Triage:
             span = m.group(0).strip()
             if len(span) > 60:
                 span = span[:57] + "..."
-            matched = f'{rule.id}: "{span}" (lexicon {self.version})'
+            now = f'; in danger now: "{lifted}"' if lifted else ""  # why a guard did not hold
+            matched = f'{rule.id}: "{span}" (lexicon {self.version}{now})'
             return Escalation(rule.tier, rule.category, matched), vetoed
         return self._check_extra(PROVIDER, norm), vetoed
 
@@ -397,9 +400,11 @@ class Triage:
 
     @staticmethod
     def _guarded(rule: _Rule, norm: str, m: re.Match, ends: list[tuple[int, str]],
-                 danger: list[bool], danger_now: LazyPattern | None) -> bool:
-        """True when a guard vetoes the hit ``m``.  A contextual guard's veto does not stand
-        where the message says someone is in danger now (``danger_now``); a lexical one's does."""
+                 danger: list[str | None], danger_now: LazyPattern | None
+                 ) -> tuple[bool, str | None]:
+        """(vetoed, lifted_by): whether a guard vetoes the hit ``m``.  A contextual guard's veto
+        does not stand where the message says someone is in danger now (``danger_now``; those
+        words are returned so staff see why); a lexical one's does."""
         starts = [p for p, _ in ends]
         k = bisect.bisect_left(starts, m.start())
         lo = ends[k - 1][0] + 2 if k > 0 else 0
@@ -415,12 +420,13 @@ class Triage:
         span = m.group(0)
         vetoing = [g for g in rule.guards if g.vetoes(clause, before, span, after, is_q)]
         if not vetoing:
-            return False
+            return False, None
         if any(g.always for g in vetoing) or danger_now is None:
-            return True
+            return True, None
         if not danger:
-            danger.append(danger_now.search(norm) is not None)
-        return not danger[0]
+            d = danger_now.search(norm)
+            danger.append(d.group(0).strip() if d else None)
+        return (False, danger[0]) if danger[0] else (True, None)
 
 
 def _iter_extra(extra) -> Iterable[tuple[str, list[str]]]:

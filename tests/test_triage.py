@@ -2134,7 +2134,8 @@ def test_danger_now_lifts_a_contextual_guard_but_not_a_lexical_one(triage):
     "can you overdose on troches?" quiet, and "i just took 20" lifts it; "overdosed on telly"
     is a lexical guard (always: true) that danger words elsewhere cannot lift."""
     assert triage.check_rules_only("can you overdose on troches?") is None
-    assert triage.check_rules_only("can you overdose on troches? i just took 20").tier == EMERGENCY
+    esc = triage.check_rules_only("can you overdose on troches? i just took 20")
+    assert esc.tier == EMERGENCY and 'in danger now: "i just took 20"' in esc.matched  # staff see why
     esc = triage.check_rules_only("overdosed on christmas telly, also i just took 20 of my vitamins")
     assert esc is None or "telly" not in esc.matched
 

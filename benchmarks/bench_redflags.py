@@ -50,7 +50,9 @@ SEALED = {4, 5, 6, 8, 10}
 # Open sets written while running the detector, to break it (not blind).
 RED_TEAM = [("redteam", "written to trip the guards; on lexicon -19: emergency 159/267"),
             ("redteam2", "provider signs and look-alikes written against lexicon -21/-22: "
-                         "provider 158/300, look-alike alarms 67/451")]
+                         "provider 158/300, look-alike alarms 67/451"),
+            ("redteam3", "long, sideways and described emergencies written against lexicon -25: "
+                         "emergency 182/250, look-alike alarms 2/42")]
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.

@@ -42,6 +42,7 @@ assistant can do.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -91,18 +92,38 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the questions use it
 
+# What a question asks for, read from its wording: "how much does the test cost" is not answered
+# by "how long does the test take", however many words the two share.  A soft feature of the
+# confidence (qtype_mismatch), fitted like the others.
+_QTYPES = {
+    "cost": re.compile(r"\b(?:how much (?:is|does|do|will|would|for|to|it)|costs?|price|prices|pay|"
+                       r"paying|fee|fees|charge|charged|insurance|afford|expensive|cheap|refund)\b"),
+    "duration": re.compile(r"\bhow long\b"),
+    "when": re.compile(r"\b(?:when|what time|how soon)\b"),
+    "where": re.compile(r"\b(?:where|parking|park|address|directions)\b"),
+    "why": re.compile(r"\bwhy\b"),
+    "often": re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b"),
+}
+
+
+def question_types(words: list[str]) -> frozenset[str]:
+    text = " ".join(words)
+    return frozenset(k for k, rx in _QTYPES.items() if rx.search(text))
+
+
 # Confidence that the best entry is right: a logistic model over generic features of the ranking
 # (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
 CONFIDENCE: dict[str, float] = {
-    "bias": -5.9486,
-    "ratio": -0.8274,
-    "char_agrees": 0.0978,
-    "char_lead": 8.7057,
-    "answer_agrees": 0.5831,
-    "explained": 0.4389,
-    "unknown_share": -1.0503,
-    "content_words": 2.1685,
-    "coord": 4.9559,
+    "bias": -6.0021,
+    "ratio": -0.8185,
+    "char_agrees": 0.0552,
+    "char_lead": 8.6741,
+    "answer_agrees": 0.5997,
+    "explained": 0.7228,
+    "unknown_share": -1.0395,
+    "content_words": 2.2465,
+    "coord": 4.7049,
+    "qtype_mismatch": -1.0108,
 }
 
 
@@ -128,7 +149,7 @@ class Matcher:
     # answers <= 3% on each of the seven labelled clinics (fit_confidence.py).  Fitted on one
     # clinic, a bar that looked safe gave clinics written later 3.6-5.6% wrong answers; left out
     # of the fit one at a time, the clinics now see 0-4.4% (mean 1.7%): benchmarks/README.md.
-    ANSWER_CONFIDENCE = 0.875
+    ANSWER_CONFIDENCE = 0.845
     MIN_LEAD = 5.0  # ... and it must lead the runner-up by this many points and by this share
     MIN_REL_LEAD = 0.1  # of its score: a near tie is a question the patient should choose on
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
@@ -152,6 +173,7 @@ class Matcher:
         self.surface: dict[str, str] = dict(self.lex.surface)  # known word -> stem
         self.faq_words: set[str] = set()
         self._exact: dict[str, set[int]] = {}  # a phrasing's words -> the entries that use it
+        self.entry_qtypes: list[set[str]] = [set() for _ in self.ids]  # what its phrasings ask
         seen: set[tuple[int, str]] = set()
         answer_words: dict[str, list[str]] = {}  # big FAQs repeat answers ("see entry X")
         for e in faq.entries:
@@ -165,6 +187,7 @@ class Matcher:
                     continue
                 seen.add((ei, text))
                 self._exact.setdefault(text, set()).add(ei)
+                self.entry_qtypes[ei] |= question_types(ws)
                 for w in ws:
                     self.surface.setdefault(w, tx.stem(w))
                     self.faq_words.add(w)
@@ -466,6 +489,9 @@ class Matcher:
         scores, ev = self._scores(text or "")
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         feats = self._features(order, ev) if order and ev is not None and order[0][1] > 0 else None
+        if feats is not None:
+            asks = question_types(tx.words(text or ""))
+            feats["qtype_mismatch"] = float(bool(asks) and not asks & self.entry_qtypes[order[0][0]])
         if limit is not None:
             order = order[:limit]
         cands = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]

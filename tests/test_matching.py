@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot import text as tx
 from bot.faq import load_faq, parse_faq
-from bot.matching import Candidate, Matcher, MatchResult
+from bot.matching import Candidate, Matcher, MatchResult, question_types
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -141,6 +141,29 @@ def test_vague_messages_suggest_two_or_three_entries(matcher, message):
     assert list(result.suggested) == list(result.candidates[:len(result.suggested)])
 
 
+@pytest.mark.parametrize("text, kinds", [
+    ("how much does a hearing test cost", {"cost"}),
+    ("how long does the infusion take", {"duration"}),
+    ("when can i drive again", {"when"}),
+    ("where do i park", {"where"}),
+    ("how often do i need a top up", {"often"}),
+    ("can i drive after my session", set()),
+])
+def test_question_types_read_what_a_question_asks_for(text, kinds):
+    assert question_types(tx.words(text)) == kinds
+
+
+def test_a_cost_question_is_not_answered_by_a_duration_entry_it_shares_words_with():
+    """The blind audiology clinic's "how much does a hearing test cost" was answered with the
+    test's duration (confidence 0.92, the FAQ has no cost entry); the question-type mismatch
+    feature now holds it back to a "did you mean", while "how long" is still answered."""
+    faq, _ = load_faq(DATA / "eighth_clinic" / "faq.yaml")
+    m = Matcher(faq)
+    assert m.match("how much does a hearing test cost").kind != "answer"
+    r = m.match("how long does a hearing test take")
+    assert r.kind == "answer" and r.best.id == "test-duration"
+
+
 def test_rank_returns_at_most_limit_unique_candidates_best_first(matcher):
     cands = matcher.rank("is it normal to forget my session and feel foggy", 4)
     assert 1 <= len(cands) <= 4
@@ -239,13 +262,13 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (benchmarks/README.md: 0.904 / 0.675 / 0.011 since
+    """Regression gate at the level reached (benchmarks/README.md: 0.904 / 0.689 / 0.015 since
     session 4's patient-worded alternates, written by someone who never saw dev.jsonl, with the
     confidence fitted on eight clinics pooled); the issue's targets are top-1 >= 0.92 and
     answered-right >= 0.85, not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
     assert q["top1"] >= 0.90, q
-    assert q["right"] >= 0.64, q
+    assert q["right"] >= 0.68, q
     assert q["wrong"] <= 0.03, q
 
 
@@ -260,12 +283,12 @@ def test_other_clinic_quality_floor():
 
 def test_third_clinic_wrong_answers_stay_under_three_percent():
     """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on):
-    measured 0.775 / 0.337 / 0.009.  (Answered-right was 0.371 until session 4 added the eighth
-    clinic to the pooled confidence fit: that clinic had 4.3% wrong answers on the old fit, and
-    precision comes before coverage.)"""
+    measured 0.775 / 0.348 / 0.000.  (Answered-right was 0.371 until session 4 added the eighth
+    clinic to the pooled confidence fit, which had 4.3% wrong answers on the old fit; precision
+    comes before coverage.)"""
     q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.76, q
-    assert q["right"] >= 0.33, q
+    assert q["right"] >= 0.34, q
     assert q["wrong"] <= 0.03, q
 
 

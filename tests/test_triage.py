@@ -716,6 +716,8 @@ PATTERN_EMERGENCY = {
         "worst headache of my life after drinking last night",  # a named cause does not hide it
     ],
     "round 34 (holdout9 after its blind score, and a third red-team): sideways, long and described": [
+        "my child does not respond when i call and wont wake up",
+        "i heard it can trigger seizures and my son is having one right now",
         "can someone have my slot, someone wholl actually still be here next month",
         "I have sorted out my affairs now and I wanted to thank the nurses",
         "tidying up loose ends before i go",
@@ -1357,6 +1359,8 @@ PATTERN_NONE = {
         "living in a rented flat with boxes i didnt unpack for months, now im happy",
     ],
     "round 34: look-alikes of the new phrasings": [
+        "My child does not respond when I call, should they be tested?",
+        "i heard it can trigger seizures",
         "how long after a session before i can go back to work?",
         "he had two wisdom teeth out, numb lip till tuesday, all back now",
         "mind racing so fast i cant finish my essay lol",

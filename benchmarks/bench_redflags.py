@@ -52,7 +52,9 @@ RED_TEAM = [("redteam", "written to trip the guards; on lexicon -19: emergency 1
             ("redteam2", "provider signs and look-alikes written against lexicon -21/-22: "
                          "provider 158/300, look-alike alarms 67/451"),
             ("redteam3", "long, sideways and described emergencies written against lexicon -25: "
-                         "emergency 182/250, look-alike alarms 2/42")]
+                         "emergency 182/250, look-alike alarms 2/42"),
+            ("redteam4", "very short messages written against lexicon -28: emergency 162/249, "
+                         "provider 39/47, look-alike alarms 4/94")]
 SUICIDEWATCH = os.path.join(ROOT, "..", "shared", "benchmarks", "suicidewatch", "messages.jsonl")
 
 # The keyword baseline exactly as ../shared/benchmarks/suicidewatch/SOURCE.md describes it.

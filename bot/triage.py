@@ -192,6 +192,11 @@ class _Lexicon:
         # question, a story, a "lol") cannot veto a hit, since the context is about something else.
         now = [_expand(str(x), macros, "danger_now") for x in data.get("danger_now") or ()]
         self.danger_now = LazyPattern("|".join(f"(?:{x})" for x in now)) if now else None
+        # Whole messages that are routine news ("took my lozenge at 9"): no rule speaks for them,
+        # and the model, which learned "took" from overdoses, must not either.
+        routine = [_expand(str(x), macros, "routine") for x in data.get("routine") or ()]
+        self.routine = LazyPattern("(?:" + "|".join(f"(?:{x})" for x in routine) + r")(?: [.?])*$") \
+            if routine else None
 
         self.rules: list[_Rule] = []
         seen: set[str] = set()
@@ -236,8 +241,9 @@ class _Lexicon:
         for tries in self.index.combined.values():
             for rx, _ in tries:
                 _compile(rx.pattern, "joined patterns")
-        if self.danger_now is not None:
-            _compile(self.danger_now.pattern, "danger_now")
+        for rx, where in ((self.danger_now, "danger_now"), (self.routine, "routine")):
+            if rx is not None:
+                _compile(rx.pattern, where)
         for g in self.guards.values():
             for rx in (g.before, g.after, g.clause, g.inside, g.unless):
                 if rx is not None:
@@ -274,6 +280,7 @@ class Triage:
         self._patterns = lex.patterns
         self._index = lex.index
         self._danger_now = lex.danger_now
+        self._routine = lex.routine
         self._scan = set(lex.index.scan)
         # first provider pattern: clinic emergency phrases are checked before it
         self._first_provider = next((i for i, (r, _) in enumerate(lex.patterns)
@@ -303,7 +310,7 @@ class Triage:
         if not norm:
             return None
         esc, vetoed = self._rules(norm)
-        if self._model is None or esc is not None or vetoed:
+        if self._model is None or esc is not None or vetoed or self._is_routine(norm):
             return esc
         # the learned second opinion, asked only when no rule even matched: it can add an
         # escalation, never change or remove one (see bot/triage_model.py).  Where a rule matched
@@ -329,7 +336,10 @@ class Triage:
         if not norm:
             return False
         esc, vetoed = self._rules(norm)
-        return esc is None and not vetoed
+        return esc is None and not vetoed and not self._is_routine(norm)
+
+    def _is_routine(self, norm: str) -> bool:
+        return self._routine is not None and self._routine.match(norm) is not None
 
     def _normalised(self, text) -> str:
         if text is None:

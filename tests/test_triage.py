@@ -715,6 +715,17 @@ PATTERN_EMERGENCY = {
         "i had a seizure years ago, fine since, but im having one again right now",
         "worst headache of my life after drinking last night",  # a named cause does not hide it
     ],
+    "round 35 (a red-team of very short messages)": [
+        "bye everyone x",
+        "final goodbye",
+        "tonights the night",
+        "i shouldnt exist",
+        "not moving not breathing",
+        "cant lift my arm",
+        "vision gone",
+        "blood everywhere",
+        "his lips are blue",
+    ],
     "round 34 (holdout9 after its blind score, and a third red-team): sideways, long and described": [
         "my child does not respond when i call and wont wake up",
         "i heard it can trigger seizures and my son is having one right now",
@@ -1357,6 +1368,16 @@ PATTERN_NONE = {
         "my brain is mush after a long day",
         "having special k for breakfast every day this week",
         "living in a rented flat with boxes i didnt unpack for months, now im happy",
+    ],
+    "round 35: routine news about a dose, which the model alone would escalate": [
+        "took my dose",
+        "just took my lozenge",
+        "took my meds",
+        "took my lozenge at 9",
+        "i took my dose today.",
+        "took it all in stride",
+        "see you on the other side of the holidays",
+        "did you get my last message?",
     ],
     "round 34: look-alikes of the new phrasings": [
         "My child does not respond when I call, should they be tested?",
@@ -2180,6 +2201,20 @@ def test_the_red_team_set_stays_caught(triage):
     em = [r["text"] for r in rows if r["tier"] == EMERGENCY]
     caught = sum(1 for t in em if (e := triage.check(t)) is not None and e.tier == EMERGENCY)
     assert len(em) > 250 and caught / len(em) >= 0.93, caught
+
+
+def test_routine_dose_news_keeps_the_model_out_but_never_the_rules():
+    """"took my lozenge" scored 0.84 on the model alone (it learned "took" from overdoses): the
+    routine list keeps the model out of such whole messages, while a count, "all" or a symptom
+    still reaches the rules."""
+    t = Triage()
+    assert t.check("took my lozenge") is None
+    t._routine = None  # without the list, the model alerts on a patient's ordinary news
+    assert t.check("took my lozenge") is not None
+    t = Triage()
+    assert t.check("took all my lozenges").tier == EMERGENCY
+    assert t.check("took my lozenge and now my chest is crushing").tier == EMERGENCY
+    assert not t.model_would_be_asked("took my dose")
 
 
 def test_danger_now_lifts_a_contextual_guard_but_not_a_lexical_one(triage):

@@ -146,9 +146,9 @@ class _QueryTerm:
 class Matcher:
     ANSWER_AT = 20.0  # the best entry must reach this to be answered outright ...
     # ... and the confidence model must give it at least this: the lowest bar keeping wrong
-    # answers <= 3% on each of the seven labelled clinics (fit_confidence.py).  Fitted on one
+    # answers <= 3% on each of the eight labelled clinics (fit_confidence.py).  Fitted on one
     # clinic, a bar that looked safe gave clinics written later 3.6-5.6% wrong answers; left out
-    # of the fit one at a time, the clinics now see 0-4.4% (mean 1.7%): benchmarks/README.md.
+    # of the fit one at a time, the clinics now see 0-3.7% (mean 1.5%): benchmarks/README.md.
     ANSWER_CONFIDENCE = 0.845
     MIN_LEAD = 5.0  # ... and it must lead the runner-up by this many points and by this share
     MIN_REL_LEAD = 0.1  # of its score: a near tie is a question the patient should choose on
@@ -347,8 +347,8 @@ class Matcher:
                 i += 1
         return out
 
-    def _analyse(self, message: str) -> tuple[list[_QueryTerm], str]:
-        ws = self._join_compounds(tx.words(message))
+    def _analyse(self, words: list[str]) -> tuple[list[_QueryTerm], str]:
+        ws = self._join_compounds(words)
         stems: list[str] = []
         corrected: set[str] = set()
         for w in ws:
@@ -371,8 +371,8 @@ class Matcher:
         return out, " ".join(ws)
 
     # ---- scoring --------------------------------------------------------------------------------
-    def _scores(self, message: str) -> tuple[dict[int, float], int | None]:
-        qterms, qtext = self._analyse(message)
+    def _scores(self, words: list[str]) -> tuple[dict[int, float], int | None]:
+        qterms, qtext = self._analyse(words)
         wq = sum(q.weight for q in qterms)
         if wq <= 0:
             return {}, None
@@ -437,9 +437,9 @@ class Matcher:
         scores = {e: (1 - ENTRY_SHARE) * best_v.get(e, 0.0)
                   + ENTRY_SHARE * min(1.0, a / wq) * (cnt_e.get(e, 0) / n_content) ** COORD
                   for e, a in acc_e.items()}
-        return self._rerank(scores, message, qtext, ev)
+        return self._rerank(scores, words, qtext, ev)
 
-    def _rerank(self, scores: dict[int, float], message: str, qtext: str,
+    def _rerank(self, scores: dict[int, float], words: list[str], qtext: str,
                 ev: "_Evidence") -> tuple[dict[int, float], "_Evidence"]:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
         get the same scaling with nothing added, so the order between the two groups holds.
@@ -447,7 +447,7 @@ class Matcher:
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
         total = 1.0 + CHAR_SHARE + BM25_SHARE + ANSWER_SHARE
         extra: dict[int, float] = {}
-        qv = self._gram_vector(tx.char_grams(tx.words(message)))
+        qv = self._gram_vector(tx.char_grams(words))
         char = {e: sum(x * self.entry_grams[e].get(k, 0.0) for k, x in qv.items()) for e in top}
         ev.char_top = max(top, key=lambda e: (char[e], scores[e]), default=None)
         ev.char = char
@@ -485,12 +485,15 @@ class Matcher:
         return out, ev
 
     # ---- public API -------------------------------------------------------------------------------
-    def _ranked(self, text: str, limit: int | None) -> tuple[list[Candidate], dict[str, float] | None]:
-        scores, ev = self._scores(text or "")
+    def _ranked(self, text: str, limit: int | None, words: list[str] | None = None
+                ) -> tuple[list[Candidate], dict[str, float] | None]:
+        """``words``: the message's ``tx.words``, when the caller has them already."""
+        words = tx.words(text or "") if words is None else words
+        scores, ev = self._scores(words)
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         feats = self._features(order, ev) if order and ev is not None and order[0][1] > 0 else None
         if feats is not None:
-            asks = question_types(tx.words(text or ""))
+            asks = question_types(words)
             feats["qtype_mismatch"] = float(bool(asks) and not asks & self.entry_qtypes[order[0][0]])
         if limit is not None:
             order = order[:limit]
@@ -536,14 +539,15 @@ class Matcher:
         return self.confidence_of(self._ranked(text, 2)[1])
 
     def match(self, text: str) -> MatchResult:
-        ranked, feats = self._ranked(text, 5)
+        words = tx.words(text or "")
+        ranked, feats = self._ranked(text, 5, words)
         cands = tuple(ranked)
         if not cands:
             return MatchResult("fallback", ())
         best = cands[0].score
         # A message that IS one of the FAQ's phrasings (staff wrote it for that entry, and no
         # other entry uses it) is answered by that entry, whatever the other views say.
-        exact = self._exact.get(" ".join(tx.words(text or "")))
+        exact = self._exact.get(" ".join(words))
         if exact is not None and len(exact) == 1 and self.ids[next(iter(exact))] == cands[0].id:
             return MatchResult("answer", cands)
         # Answer outright only when the confidence model says the best entry is very likely

@@ -8,7 +8,9 @@ word and character n-grams, trained on a few thousand labelled messages written 
 generalises to wordings no rule names: "cooked mate, cant do this anymore", "weeing blood".
 
 It is only ever a second opinion: the rules run first and decide whenever they fire; the model
-is asked only when they stay silent.  It can add escalations, never change or remove one, so
+is asked only when they stay silent (no rule matched, no guard vetoed a hit, and the message is not
+routine news such as "took my lozenge", see ``routine`` in redflags.yaml).  It can add
+escalations, never change or remove one, so
 "when in doubt, escalate" holds and every rule's guard and tier stay as staff read them.
 As shipped it adds an emergency at p(emergency) >= 0.8 (and p(any) >= 0.8), a provider alert at
 p(any) >= 0.95.  Session 2 shipped emergencies only at 0.9: with its 3,000 training messages, lower

@@ -203,8 +203,17 @@ def score_speed(triage: Triage, rows: list[dict]) -> dict:
     return out
 
 
+OPTIONS = {"--misses", "--open-only", "--no-suicidewatch"}
+
+
 def main(argv: list[str] | None = None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
+    unknown = [a for a in argv if a not in OPTIONS]
+    if unknown:  # e.g. --help: refuse rather than run, since a run can print the sealed sets
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        print(f"unknown option(s): {' '.join(unknown)}; known: {' '.join(sorted(OPTIONS))}",
+              file=sys.stderr)
+        raise SystemExit(2)
     show = "--misses" in argv
     open_only = "--open-only" in argv
     t0 = time.perf_counter()

@@ -309,8 +309,8 @@ class Triage:
         norm = self._normalised(text)
         if not norm:
             return None
-        esc, vetoed = self._rules(norm)
-        if self._model is None or esc is not None or vetoed or self._is_routine(norm):
+        esc, ask = self._ask_model(norm)
+        if self._model is None or not ask:
             return esc
         # the learned second opinion, asked only when no rule even matched: it can add an
         # escalation, never change or remove one (see bot/triage_model.py).  Where a rule matched
@@ -333,10 +333,13 @@ class Triage:
     def model_would_be_asked(self, text: str) -> bool:
         """True when no rule matched at all, not even one a guard vetoed (for the trainer)."""
         norm = self._normalised(text)
-        if not norm:
-            return False
+        return bool(norm) and self._ask_model(norm)[1]
+
+    def _ask_model(self, norm: str) -> tuple[Escalation | None, bool]:
+        """The rules' verdict, and whether the model may speak: only when no rule matched at all
+        (a vetoed hit counts as matched) and the message is not routine dose news."""
         esc, vetoed = self._rules(norm)
-        return esc is None and not vetoed and not self._is_routine(norm)
+        return esc, esc is None and not vetoed and not self._is_routine(norm)
 
     def _is_routine(self, norm: str) -> bool:
         return self._routine is not None and self._routine.match(norm) is not None

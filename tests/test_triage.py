@@ -909,6 +909,28 @@ PATTERN_EMERGENCY = {
         'worst headache of my life came on suddenly',
         "i'm topping myself tonight",
     ],
+    "round 36 (session 5 training files): other languages, plain goodbyes, cutting, overdoses, stroke and collapse signs": [
+        'ya no quiero vivir, perdón',
+        "je ne veux plus vivre, c'est trop",
+        'ich will nicht mehr leben, ehrlich',
+        'quero morrer hoje',
+        'thank you all for trying with me.',
+        "i've written goodbye letters to my family, they're on the table",
+        "i probably won't be around for the next session, sorry",
+        "i'm a burden, not for much longer",
+        "cutting again tonight, can't stop",
+        'my son has started cutting again',
+        "saw fresh cuts on my girlfriend's wrists",
+        'relapsed after a year clean from cutting',
+        'i deserve to bleed',
+        'took way too many of my sleeping tablets',
+        'swallowed the entire packet an hour ago',
+        "took a fortnight's worth in one go",
+        'took 25 paracetamol',
+        "the side of her face has drooped and she can't talk",
+        "his lips are blue and he's gasping",
+        "she's not rousing at all, please help",
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -1979,6 +2001,19 @@ PATTERN_NONE = {
         'is it common for people to not want to be alive before starting? writing a school report',
         "in the novel i'm reading a climber is gasping for air on the summit, is altitude a problem?",
         'seen loads of overdoses working in A&E, which feeds my burnout. can I get monthly invoices?',
+    ],
+    "round 36 (session 5 training files): look-alikes of the new plain-spoken rules": [
+        'took way too much on at work this month, can we move my session?',
+        "i've taken way too much time off already, any evening slots?",
+        'i ate the entire packet of biscuits, no regrets',
+        "took a week's worth of groceries to mum's",
+        'thanks for trying to fit me in, tuesday works',
+        "two years ago i had written letters to everyone, now i'm doing great thanks to you",
+        'i cut my hair again, looks awful lol',
+        'my son is cutting the grass',
+        'cutting back on coffee again',
+        'can ketamine make your lips blue? just curious',
+        "i won't be around for the next session because of my holiday in spain",
     ],
 }
 

@@ -1325,6 +1325,20 @@ PATTERN_PROVIDER = {
         'counting the days to my next dose, i need it more and more',
         "havent slept in 4 days, spent 10k, i'm a genius",
     ],
+    "round 36 (session 5 training files): bladder, buying and vomiting in other languages; night-time and hourly toilet trips; tolerance and supply": [
+        'me arde mucho al orinar desde hace una semana',
+        'il y a du sang dans les urines depuis lundi',
+        'seit Tagen Blut im Urin',
+        'comprei cetamina de um amigo porque a dose não basta',
+        'llevo cuatro días vomitando sin parar',
+        'getting up 5 times a night to wee, it stings',
+        'running to the loo every 20 minutes since my last infusion',
+        'my pee is pink again this morning',
+        'ran out a week early again, can I get more?',
+        "the troches aren't hitting like before",
+        'i borrowed a couple of lozenges from my flatmate because i finished mine',
+        "got extra from a different clinic, please don't tell",
+    ],
 }
 
 PATTERN_NONE = {
@@ -2014,6 +2028,13 @@ PATTERN_NONE = {
         'cutting back on coffee again',
         'can ketamine make your lips blue? just curious',
         "i won't be around for the next session because of my holiday in spain",
+    ],
+    "round 36 (session 5 training files): look-alikes of the new bladder and supply rules": [
+        'i drank a lot of water and was up 3 times last night, totally fine',
+        'my pee went pink after beetroot soup, no pain',
+        "can i get my refill early because i'm away on holiday?",
+        'borrowed a book from the waiting room, can i return it thursday?',
+        '¿la ketamina puede causar sangre en la orina? solo pregunto',
     ],
 }
 

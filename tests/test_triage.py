@@ -931,6 +931,16 @@ PATTERN_EMERGENCY = {
         "his lips are blue and he's gasping",
         "she's not rousing at all, please help",
     ],
+    "round 36 (session 5 training files): emergencies in Spanish, Portuguese, French and German": [
+        'tengo un dolor horrible en el pecho ahora mismo',
+        'no consigo respirar, socorro',
+        'mi hermano no reacciona y está en el suelo',
+        'a boca do meu pai ficou torta agora',
+        'sie hat seit einer Minute einen Krampfanfall',
+        'la sangre no para desde hace una hora',
+        'ma soeur a avalé toute une boîte de somnifères',
+        'ya no quiero vivir más',
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -2035,6 +2045,10 @@ PATTERN_NONE = {
         "can i get my refill early because i'm away on holiday?",
         'borrowed a book from the waiting room, can i return it thursday?',
         '¿la ketamina puede causar sangre en la orina? solo pregunto',
+    ],
+    "round 36 (session 5 training files): questions and old history in other languages": [
+        '¿la ketamina puede causar dolor en el pecho? solo una pregunta general',
+        'hace años tuve una convulsión por fiebre, nunca más',
     ],
 }
 

@@ -941,6 +941,17 @@ PATTERN_EMERGENCY = {
         'ma soeur a avalé toute une boîte de somnifères',
         'ya no quiero vivir más',
     ],
+    "round 36 (session 5 training files): bleeding, one-sided numbness, stiff neck, found collapsed, places and means": [
+        "his nose is bleeding and it won't stop, been 45 minutes",
+        'left side of her face has gone numb suddenly',
+        'terrible headache with a stiff neck and fever',
+        'came home and found my dad on the floor',
+        "my partner hasn't been responding for an hour",
+        "my chest is paining and I'm sweating",
+        "i'm on the train tracks now",
+        "I've got my gun out on the table",
+        'dad is sitting in the garage with the engine running',
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -2049,6 +2060,13 @@ PATTERN_NONE = {
     "round 36 (session 5 training files): questions and old history in other languages": [
         '¿la ketamina puede causar dolor en el pecho? solo una pregunta general',
         'hace años tuve una convulsión por fiebre, nunca más',
+    ],
+    "round 36 (session 5 training files): look-alikes of bleeding, collapse and place rules": [
+        'researching the bridge loan options, can I pay in instalments?',
+        'we walked on the bridge yesterday, lovely views',
+        'found my keys on the floor after all, see you tomorrow',
+        'the app is not responding since this morning',
+        'cut my finger chopping onions, it stopped quickly',
     ],
 }
 

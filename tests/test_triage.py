@@ -952,6 +952,12 @@ PATTERN_EMERGENCY = {
         "I've got my gun out on the table",
         'dad is sitting in the garage with the engine running',
     ],
+    "round 36 (session 5 training files): the writer's own body next to the film and beehive guards": [
+        'hives all over, was working in the garden',
+        'i was watching a movie and suddenly my chest is crushing',
+        'watched a film last night and now my face is drooping',
+        'ate some honey and now hives all over',
+    ],
 }
 
 PATTERN_PROVIDER = {

@@ -958,6 +958,10 @@ PATTERN_EMERGENCY = {
         'watched a film last night and now my face is drooping',
         'ate some honey and now hives all over',
     ],
+    "round 36 (session 5 training files): overdoses that mention work or school next to the academic guard": [
+        "took an overdose, can't come in for work tomorrow",
+        "swallowed a load of pills last night, won't be in for school",
+    ],
 }
 
 PATTERN_PROVIDER = {

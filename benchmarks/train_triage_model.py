@@ -60,18 +60,24 @@ from bot.triage_model import MODEL_FILE, features  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 FLAG_SETS = ["redflags.jsonl", "redflags_holdout.jsonl", "redflags_holdout2.jsonl",
-             "redflags_holdout3.jsonl", "redflags_holdout7.jsonl", "redflags_redteam.jsonl",
-             "redflags_redteam2.jsonl"]
+             "redflags_holdout3.jsonl", "redflags_holdout7.jsonl", "redflags_holdout9.jsonl",
+             "redflags_redteam.jsonl", "redflags_redteam2.jsonl", "redflags_redteam3.jsonl",
+             "redflags_redteam4.jsonl"]
 CLINIC_SETS = ["dev.jsonl", "other_clinic/messages.jsonl", "third_clinic/messages.jsonl",
                "fourth_clinic/messages.jsonl", "fifth_clinic/messages.jsonl"]
 CLINIC_FAQS = ["../../faq.yaml", "other_clinic/faq.yaml", "third_clinic/faq.yaml",
                "fourth_clinic/faq.yaml", "fifth_clinic/faq.yaml"]
-ANY_AT = 0.95  # p(any red flag) for a provider escalation when the rules are silent
+# clinics whose messages are never trained on: escalations there are false alarms on a clinic's
+# ordinary traffic the model has never seen
+UNSEEN_CLINICS = ["sixth_clinic/messages.jsonl", "seventh_clinic/messages.jsonl",
+                  "eighth_clinic/messages.jsonl"]
+ANY_AT = 0.9  # p(any red flag) for a provider escalation when the rules are silent
 EMERGENCY_AT = 0.8  # p(emergency) for an emergency escalation ...
 EMERGENCY_GATE = 0.8  # ... when p(any red flag) is at least this too
 L2 = 0.1
-ITERS = 800
+ITERS = 5000
 MIN_DF = 2
+NB_ALPHA = 1.0  # 0: plain logistic regression
 
 
 def _read(path: str) -> list[dict]:
@@ -104,16 +110,19 @@ def test_tables() -> list[tuple[str, str | None]]:
 
 
 def load_training(exclude: set[str]) -> list[tuple[str, str | None, str]]:
-    """(text, tier, source kind) for every training message; kind is 'flagset' or 'clinic'."""
+    """(text, tier, source) for every training message; source is the file a message came from
+    ("test_triage.py", "triage_train/k_provider.jsonl", "redflags_redteam.jsonl", ...) or
+    "clinic" for ordinary clinic questions (always trained on, never held out)."""
     rows = []
     if "test_triage.py" not in exclude:
-        rows += [(t, tier, "flagset") for t, tier in test_tables()]
+        rows += [(t, tier, "test_triage.py") for t, tier in test_tables()]
     for p in sorted(glob.glob(os.path.join(DATA, "triage_train", "*.jsonl"))):
         if os.path.basename(p) not in exclude:
-            rows += [(r["text"], r["tier"], "flagset") for r in _read(p)]
+            src = "triage_train/" + os.path.basename(p)
+            rows += [(r["text"], r["tier"], src) for r in _read(p)]
     for name in FLAG_SETS:
         if name not in exclude and os.path.exists(os.path.join(DATA, name)):
-            rows += [(r["text"], r["tier"], "flagset") for r in _read(os.path.join(DATA, name))]
+            rows += [(r["text"], r["tier"], name) for r in _read(os.path.join(DATA, name))]
     for name in CLINIC_SETS:
         rows += [(r["text"], None, "clinic") for r in _read(os.path.join(DATA, name))]
     for name in CLINIC_FAQS:
@@ -125,12 +134,51 @@ def load_training(exclude: set[str]) -> list[tuple[str, str | None, str]]:
     return rows
 
 
-def fit(X: np.ndarray, y: np.ndarray, l2: float | None = None,
+class Sparse:
+    """Rows of L2-normalised binary feature vectors in CSR form (numpy only): a dense matrix of
+    16,000 messages by ~150,000 n-grams would take ~10 GB; this takes a few MB."""
+
+    def __init__(self, feats: list[set[str]], vocab: dict[str, int]):
+        ind: list[int] = []
+        ptr = [0]
+        dat: list[float] = []
+        for fs in feats:
+            idx = [vocab[f] for f in fs if f in vocab]
+            ind += idx
+            ptr.append(len(ind))
+            if idx:
+                dat += [1.0 / np.sqrt(len(fs))] * len(idx)  # as TriageModel.opinion scales
+        self.ind = np.array(ind, dtype=np.int64)
+        self.ptr = np.array(ptr, dtype=np.int64)
+        self.dat = np.array(dat, dtype=np.float32)
+        self.n, self.d = len(feats), len(vocab)
+        self._rows = np.diff(self.ptr)
+        self._nz = self._rows > 0
+
+    def scaled(self, r: np.ndarray) -> "Sparse":
+        out = object.__new__(Sparse)
+        out.__dict__.update(self.__dict__)
+        out.dat = self.dat * r[self.ind]
+        return out
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float32)
+        if len(self.ind):
+            out[self._nz] = np.add.reduceat(w[self.ind] * self.dat, self.ptr[:-1][self._nz])
+        return out
+
+    def tdot(self, g: np.ndarray) -> np.ndarray:
+        return np.bincount(self.ind, weights=self.dat * np.repeat(g, self._rows),
+                           minlength=self.d).astype(np.float32)
+
+
+def fit(X: Sparse, y: np.ndarray, l2: float | None = None,
         iters: int | None = None) -> tuple[np.ndarray, float]:
-    """Logistic regression by Nesterov-accelerated gradient descent (rows are unit vectors)."""
+    """Logistic regression by Nesterov-accelerated gradient descent (rows are unit vectors).
+    The fixed number of steps is part of the regularisation (see ITERS)."""
     l2 = L2 if l2 is None else l2  # read at call time, so the module constants can be varied
     iters = ITERS if iters is None else iters
-    n, d = X.shape
+    n, d = X.n, X.d
     y = y.astype(np.float32)
     w = np.zeros(d, dtype=np.float32)
     b = 0.0
@@ -139,9 +187,9 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float | None = None,
     lr, mom = 4.0, 0.9
     for _ in range(iters):
         wl, bl = w + mom * vw, b + mom * vb
-        p = 1.0 / (1.0 + np.exp(-(X @ wl + np.float32(bl))))
+        p = 1.0 / (1.0 + np.exp(-(X.dot(wl) + np.float32(bl))))
         g = (p - y).astype(np.float32)
-        gw = X.T @ g / n + l2 * wl / n
+        gw = X.tdot(g) / n + l2 * wl / n
         gb = float(g.mean())
         vw = mom * vw - lr * gw
         vb = mom * vb - lr * gb
@@ -149,13 +197,23 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float | None = None,
     return w, b
 
 
-def matrix(feats: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
-    X = np.zeros((len(feats), len(vocab)), dtype=np.float32)
-    for i, fs in enumerate(feats):
-        idx = [vocab[f] for f in fs if f in vocab]
-        if fs:
-            X[i, idx] = 1.0 / np.sqrt(len(fs))  # the same scaling as TriageModel.opinion
-    return X
+def nb_scale(X: Sparse, y: np.ndarray) -> np.ndarray:
+    """How unevenly each feature falls between the two classes: |log-count ratio| (Wang and
+    Manning's NBSVM, 2012), with add-NB_ALPHA smoothing.  Scaling the features by it before the
+    regression lets a word seen only in red flags start from a larger weight than one seen
+    everywhere; the weights served are w * r, so the model stays a plain linear one."""
+    rowid = np.repeat(np.arange(X.n), X._rows)
+    pos = np.bincount(X.ind, weights=(y[rowid] > 0).astype(float), minlength=X.d) + NB_ALPHA
+    neg = np.bincount(X.ind, weights=(y[rowid] == 0).astype(float), minlength=X.d) + NB_ALPHA
+    return np.abs(np.log((pos / pos.sum()) / (neg / neg.sum()))).astype(np.float32)
+
+
+def fit_scaled(X: Sparse, y: np.ndarray) -> tuple[np.ndarray, float]:
+    if not NB_ALPHA:
+        return fit(X, y)
+    r = nb_scale(X, y)
+    w, b = fit(X.scaled(r), y)
+    return w * r, b
 
 
 def train(feats: list[set[str]], tiers: list[str | None]):
@@ -164,18 +222,18 @@ def train(feats: list[set[str]], tiers: list[str | None]):
         for f in fs:
             df[f] = df.get(f, 0) + 1
     vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= MIN_DF))}
-    X = matrix(feats, vocab)
-    y_any = np.array([t is not None for t in tiers], dtype=np.float64)
-    y_em = np.array([t == EMERGENCY for t in tiers], dtype=np.float64)
-    wa, ba = fit(X, y_any)
-    we, be = fit(X, y_em)
+    X = Sparse(feats, vocab)
+    y_any = np.array([t is not None for t in tiers], dtype=np.float32)
+    y_em = np.array([t == EMERGENCY for t in tiers], dtype=np.float32)
+    wa, ba = fit_scaled(X, y_any)
+    we, be = fit_scaled(X, y_em)
     return vocab, (wa, ba), (we, be)
 
 
 def predict(model, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
     vocab, (wa, ba), (we, be) = model
-    X = matrix(feats, vocab)
-    return 1 / (1 + np.exp(-(X @ wa + ba))), 1 / (1 + np.exp(-(X @ we + be)))
+    X = Sparse(feats, vocab)
+    return 1 / (1 + np.exp(-(X.dot(wa) + ba))), 1 / (1 + np.exp(-(X.dot(we) + be)))
 
 
 def combined(rule_tiers, pa, pe, any_at, em_at, gate=None, asked=None):
@@ -204,6 +262,9 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help="write bot/data/redflag_model.json")
     ap.add_argument("--exclude", action="append", default=[],
                     help="leave a training file out (by file name), e.g. redflags_holdout3.jsonl")
+    ap.add_argument("--by-author", action="store_true",
+                    help="hold out each labelled file in turn (each has its own author) instead "
+                         "of 5 random folds: the honest estimate for a writer the model never saw")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     triage = Triage()
@@ -217,37 +278,52 @@ def main(argv=None) -> int:
     print(f"{len(rows)} training messages ({sum(t == EMERGENCY for t in tiers)} emergency, "
           f"{sum(t == PROVIDER for t in tiers)} provider, {sum(t is None for t in tiers)} none)")
 
-    # 5-fold out-of-fold predictions: what the model says about messages it was not trained on
-    rng = np.random.default_rng(7)
-    fold = rng.integers(0, 5, len(rows))
+    # out-of-fold predictions: what the model says about messages it was not trained on
+    if args.by_author:  # each labelled file out in turn; clinic questions are always trained on
+        sources = sorted({k for k in kinds if k != "clinic"})
+        fold = np.array([-1 if k == "clinic" else sources.index(k) for k in kinds])
+    else:
+        sources = [f"fold {k}" for k in range(5)]
+        fold = np.random.default_rng(7).integers(0, 5, len(rows))
     pa = np.zeros(len(rows))
     pe = np.zeros(len(rows))
-    for k in range(5):
+    for k in range(len(sources)):
         tr = [i for i in range(len(rows)) if fold[i] != k]
         te = [i for i in range(len(rows)) if fold[i] == k]
         m = train([feats[i] for i in tr], [tiers[i] for i in tr])
         a, e = predict(m, [feats[i] for i in te])
         pa[te], pe[te] = a, e
-    print(f"cross-validation done in {time.perf_counter() - t0:.0f} s")
-    em0, pr0, fp0, n = rates(tiers, rule_tiers)
+    print(f"cross-validation ({'by author, ' if args.by_author else ''}{len(sources)} folds) "
+          f"done in {time.perf_counter() - t0:.0f} s")
+    held = [i for i in range(len(rows)) if fold[i] >= 0]
+    em0, pr0, fp0, n = rates([tiers[i] for i in held], [rule_tiers[i] for i in held])
     print(f"rules alone, on the training messages (n emergency/provider/none = {n}): "
           f"emergency {em0:.3f}, provider {pr0:.3f}, false alarms {fp0:.3f}")
-    clinic = [i for i, k in enumerate(kinds) if k == "clinic"]
-    look = [i for i, (k, t) in enumerate(zip(kinds, tiers)) if k == "flagset" and t is None]
-    print("| any at | emergency at | emergency | provider | look-alike FP | clinic questions escalated |")
-    print("|---|---|---|---|---|---|")
-    for any_at, em_at in ((0.8, 0.5), (0.9, 0.7), (0.9, 0.8), (0.95, 0.8), (0.95, 0.85), (0.95, 0.9),
-                          (None, 0.9)):
-        got = combined(rule_tiers, pa, pe, any_at, em_at, asked=asked)
-        em, pr, _, _ = rates(tiers, got)
+    clinic = [i for i in held if kinds[i] == "clinic"]
+    look = [i for i in held if kinds[i] != "clinic" and tiers[i] is None]
+    full = train(feats, tiers)  # on everything: what --write ships
+    unseen = [r["text"] for name in UNSEEN_CLINICS for r in _read(os.path.join(DATA, name))]
+    u_pa, u_pe = predict(full, [features(triage.normalise(t)) for t in unseen])
+    u_rules = [(e.tier if (e := triage.check_rules_only(t)) else None) for t in unseen]
+    u_asked = [triage.model_would_be_asked(t) for t in unseen]
+    print("| any at | emergency at | emergency | provider | look-alike FP | clinic questions "
+          "escalated (held out) | unseen clinics' messages escalated (full model) |")
+    print("|---|---|---|---|---|---|---|")
+    for any_at, em_at in ((0.8, 0.5), (0.8, 0.6), (0.85, 0.7), (0.9, 0.6), (0.9, 0.7), (0.9, 0.8),
+                          (0.95, 0.8), (0.95, 0.9), (None, 0.9)):
+        shipped = (any_at, em_at) == (ANY_AT, EMERGENCY_AT)
+        gate = EMERGENCY_GATE if shipped else em_at
+        got = combined(rule_tiers, pa, pe, any_at, em_at, gate, asked=asked)
+        em, pr, _, _ = rates([tiers[i] for i in held], [got[i] for i in held])
         fp_look = sum(got[i] is not None for i in look) / len(look)
         fp_clin = sum(got[i] is not None for i in clinic)
-        mark = " (shipped)" if (any_at, em_at) == (ANY_AT, EMERGENCY_AT) else ""
+        u_got = combined(u_rules, u_pa, u_pe, any_at, em_at, gate, asked=u_asked)
+        mark = f" (shipped, gate {gate})" if shipped else ""
         print(f"| {any_at}{mark} | {em_at} | {em:.3f} | {pr:.3f} | {fp_look:.3f} | "
-              f"{fp_clin}/{len(clinic)} |")
+              f"{fp_clin}/{len(clinic)} | {sum(g is not None for g in u_got)}/{len(unseen)} |")
     any_at, em_at = ANY_AT, EMERGENCY_AT
     if args.write:
-        vocab, (wa, ba), (we, be) = train(feats, tiers)
+        vocab, (wa, ba), (we, be) = full
         weights = {f: [round(float(wa[i]), 4), round(float(we[i]), 4)] for f, i in vocab.items()
                    if abs(wa[i]) >= 0.005 or abs(we[i]) >= 0.005}
         out = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from bot import triage as triage_mod
 from bot.faq import parse_faq
 from bot.pipeline import ESCALATE, Assistant
 from bot.triage import EMERGENCY, LEXICON_VERSION, PROVIDER, Escalation, Triage
+from bot.triage_model import MODEL_FILE, TriageModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -961,6 +963,16 @@ PATTERN_EMERGENCY = {
     "round 36 (session 5 training files): overdoses that mention work or school next to the academic guard": [
         "took an overdose, can't come in for work tomorrow",
         "swallowed a load of pills last night, won't be in for school",
+    ],
+    "round 37 (emergencies the session-5 model no longer reached): collapse, found with empties, a bleed with faintness, a curtain over someone's sight, surviving": [
+        "my brother collapsed on the stairs. not breathing properly",
+        "she went down in the shower and now she's not waking up",
+        "found my flatmate lying next to empty pill bottles",
+        "nan found asleep beside empty blister packs of her sleeping tablets",
+        "bleeding from my bum since lunch and now i'm really lightheaded",
+        "he's so pale and dizzy, there's blood in his stool",
+        "dad says a curtain came down over his left eye",
+        "why do i keep existing honestly",
     ],
 }
 
@@ -2071,6 +2083,14 @@ PATTERN_NONE = {
         '¿la ketamina puede causar dolor en el pecho? solo una pregunta general',
         'hace años tuve una convulsión por fiebre, nunca más',
     ],
+    "round 37: look-alikes of the collapse, empties, bleeding and surviving rules": [
+        "i dropped my phone in the bath and now it's not responding",
+        "found my son next to empty pizza boxes, typical teenager",
+        "is blood in your stool and feeling faint a side effect of ketamine?",
+        "my dad had blood in his poo last year and felt dizzy, all sorted now",
+        "i read about a man who got a curtain over his eye, what causes that?",
+        "why do i keep waking up at 3am after my sessions",
+    ],
     "round 36 (session 5 training files): look-alikes of bleeding, collapse and place rules": [
         'researching the bridge loan options, can I pay in instalments?',
         'we walked on the bridge yesterday, lovely views',
@@ -2218,7 +2238,9 @@ def test_clinic_phrase_adds_an_emergency_flag():
     t = Triage({"emergency": ["purple elephant"]})
     e = t.check("I keep seeing the Purple  Elephant again")
     assert e.tier == EMERGENCY and e.category == "clinic" and "purple elephant" in e.matched
-    assert Triage().check("I keep seeing the purple elephant again") is None
+    # without the clinic's phrase no rule fires (the model alone reads "keep seeing ... again" as
+    # a persisting hallucination, a provider sign, which is why the rules alone are asked here)
+    assert Triage(model=False).check("I keep seeing the purple elephant again") is None
 
 
 def test_clinic_phrase_adds_a_provider_flag_with_word_boundaries():
@@ -2386,6 +2408,12 @@ def test_routine_dose_news_keeps_the_model_out_but_never_the_rules():
     routine list keeps the model out of such whole messages, while a count, "all" or a symptom
     still reaches the rules."""
     t = Triage()
+    assert t.check("took my lozenge") is None
+    # the model with every bar at zero fires on whatever it is asked about: only the routine list
+    # keeps it out (model 2026.11.26-16618 no longer scores this message high, the list stays)
+    data = json.loads(resources.files("bot").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    data["thresholds"] = {"any": 0.0, "emergency": 0.0, "emergency_gate": 0.0}
+    t._model = TriageModel(data)
     assert t.check("took my lozenge") is None
     t._routine = None  # without the list, the model alerts on a patient's ordinary news
     assert t.check("took my lozenge") is not None

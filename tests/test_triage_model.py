@@ -74,10 +74,19 @@ def test_model_catches_a_share_of_the_emergencies_the_rules_miss_in_its_training
     """A floor, not a promise: at its bars the model catches 333 of the 735 training emergencies
     the rules miss (model 2026.11.26-10939, lexicon -16; 55 of 276 in session 2); a broken
     feature or weight file drops this to ~0."""
-    missed = [r["text"] for r in _rows("triage_train/[a-m]_*.jsonl")  # the files it was trained on
+    missed = [r["text"] for r in _rows("triage_train/[a-q]_*.jsonl")  # the files it was trained on
               if r["tier"] == EMERGENCY and triage.check_rules_only(r["text"]) is None]
     caught = sum(triage.check(t) is not None for t in missed)
     assert len(missed) > 100 and caught / len(missed) >= 0.3
+
+
+@pytest.mark.parametrize("text", ["took it", "took them", "took them at 8", "took the bus",
+                                  "took a nap", "took the dog out", "idk", "lol im dead"])
+def test_short_routine_messages_do_not_escalate(triage, text):
+    """Model 2026.11.26-10939 had learned "took" = overdose from training sets where short
+    messages were nearly all red flags: it raised emergencies on "took the bus" (p 0.90) and "idk"
+    (0.98).  triage_train/n_short.jsonl (session 5) added ~350 short ordinary messages."""
+    assert triage.check(text) is None
 
 
 def test_a_guard_veto_keeps_the_model_out():

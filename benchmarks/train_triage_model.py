@@ -6,21 +6,25 @@ Run by hand from the repository root (numpy, from the dev extra):
     .venv/bin/python benchmarks/train_triage_model.py --write    # ... and write the model file
 
 Training data (all written by the team, none of it public data):
-  tests/data/triage_train/*.jsonl    ~7,400 messages written for training (red flags, look-alikes,
-                                     ordinary traffic of many kinds of clinic, everyday chatter)
-  tests/data/redflags.jsonl, redflags_holdout.jsonl, redflags_holdout2.jsonl, redflags_holdout3.jsonl,
-  redflags_holdout7.jsonl (opened after its blind score), redflags_redteam.jsonl and redteam2.jsonl
-  the labelled tables of tests/test_triage.py (~1,400 messages written for the rules' tests)
+  tests/data/triage_train/*.jsonl    ~9,900 messages written for training (red flags, look-alikes,
+                                     ordinary traffic of many kinds of clinic, everyday chatter,
+                                     very short messages, other languages, contrast pairs)
+  FLAG_SETS: redflags.jsonl, the opened holdouts (holdout, 2, 3, 7, 9) and the four red-team sets
+  the labelled tables of tests/test_triage.py (~3,000 messages written for the rules' tests)
   ordinary clinic questions: the messages of dev.jsonl and the other, third, fourth and fifth clinics
   and the questions and alternates of their FAQ files (label: no red flag)
-Never trained on (the honest checks): the sealed redflags_holdout4, 5, 6 and 8,
-the sixth and seventh clinics' messages, ../shared/benchmarks/suicidewatch (evaluation only, never
-shipped).
+Never trained on (the honest checks): the sealed redflags_holdout4, 5, 6, 8, 10, 11 and 12,
+the sixth, seventh and eighth clinics' messages, ../shared/benchmarks/suicidewatch (evaluation
+only, never shipped).
 
 Two logistic regressions over bot.triage_model.features of the triage-normalised text: "any red
-flag" and "emergency".  The report is 5-fold cross-validation (folds by message): for each
-threshold pair, what rules + model catch and how many look-alikes and ordinary clinic questions
-they escalate, on messages the model was not trained on.
+flag" and "emergency", each over features scaled by how unevenly they fall between the classes
+(NB_ALPHA, NBSVM) and fitted for ITERS steps.  The report is 5-fold cross-validation (folds by
+message) or, with --by-author, each labelled file held out in turn (each file has its own author,
+so this is the estimate for a writer the model never saw): for each threshold pair, what rules +
+model catch and how many look-alikes and ordinary clinic questions they escalate, on messages the
+model was not trained on, and how many messages of the three clinics it never trains on the full
+model escalates.
 
 Thresholds (ANY_AT, EMERGENCY_AT, EMERGENCY_GATE) are a policy kept fixed here.  Session 2 (3,077
 training messages) shipped emergencies only, at 0.9: lower bars escalated 18-25 of the blind sleep
@@ -38,6 +42,18 @@ shipped model. A retrain that also read holdout7 and the two red-team sets (12,6
 0.816 / 0.686 / 0.041) was measured and NOT shipped: on the open sets it matched 10939 within a
 message or two, and it escalated a look-alike of the test tables ("i have a date tonight, can i
 still go", p 0.80 on "tonight", "date", "still"), a word pattern the red-team's plans taught it.
+Session 5 (model 2026.11.26-16618, 16,618 messages) added triage_train n-q (~2,700 messages: very
+short ones, other languages, contrast pairs, a long-message inbox), holdout9 and redteam3-4, and
+chose the recipe by holding out each author's file (17 files, ~7,000 messages; rules -39, which
+were partly written from n-q, so read the rows against each other): plain regression as in
+session 4 (800 steps) caught emergency 0.848 / provider 0.698 at 0.95 / 0.8, look-alike false
+alarms 0.034, 2 of 481 unseen-clinic messages escalated; 2,000 steps 0.857 / 0.721; NB scaling,
+800 steps 0.852 / 0.719 (0.034, 0 of 481); NB scaling, 2,000 steps 0.861 / 0.733 (0.033, 0);
+5,000 steps 0.864 / 0.738 (0.034, 1), and with the provider bar at 0.9 0.864 / 0.789 (0.036, 3
+of 481), which ships (0.9 / 0.7: 0.886 / 0.789, 0.039, 5; 0.8 / 0.6: 0.901 / 0.833, 0.047, 12).
+Word classes (pills ~ tablets ~ meds, ...) added 0.2 points and were left out.  The
+emergency bar stays 0.8 with the gate at 0.8: at 0.7 it escalated "can i have wine tonight" and
+two fourth-clinic questions ("is it ok to put something over my eyes").
 """
 from __future__ import annotations
 

@@ -54,6 +54,14 @@ of 481), which ships (0.9 / 0.7: 0.886 / 0.789, 0.039, 5; 0.8 / 0.6: 0.901 / 0.8
 Word classes (pills ~ tablets ~ meds, ...) added 0.2 points and were left out.  The
 emergency bar stays 0.8 with the gate at 0.8: at 0.7 it escalated "can i have wine tonight" and
 two fourth-clinic questions ("is it ok to put something over my eyes").
+triage_train/r_clinics.jsonl (929 messages of 25 other kinds of clinic, written after 16618 to
+quiet questions such as a dental FAQ's "Should I stop brushing if my gums bleed?", p 0.92
+emergency) gave model 2026.11.26-17561, measured and NOT shipped: 5-fold figures equal (emergency
+0.869, provider 0.819, look-alikes 0.035 vs 0.038), the gums question quiet, but it escalated a
+test-table look-alike ("i took two extra days to rest") and, on the training messages themselves,
+caught 21 red flags 16618 misses and missed 36 it catches ("turning blue", p 0.80 under both:
+many training red flags sit at the bars).  A retrain that reads r_clinics belongs with a look at
+that under-fit (ITERS, L2) and the bars.
 """
 from __future__ import annotations
 

@@ -974,9 +974,24 @@ PATTERN_EMERGENCY = {
         "dad says a curtain came down over his left eye",
         "why do i keep existing honestly",
     ],
+    "round 38 (holdout10 after its blind scores): arrangements and wishes to be gone, a weapon sat with, head-banging till it bled, garbled speech, struggling for air": [
+        "making sure the kids are sorted after i'm gone for good",
+        "they'd honestly be fine with my life insurance payout",
+        "i just want to stop. for good this time",
+        "only thing holding me back is my daughter",
+        "took the revolver out again and sat with it",
+        "banged my head against the door until it bled",
+        "his speech suddenly went garbled at dinner",
+        "struggling for air and my lips feel numb",
+        "at the vet with our dog, had a fit myself in the waiting room",
+    ],
 }
 
 PATTERN_PROVIDER = {
+    "round 38 (holdout10 after its blind scores): vomiting counted in number words, a story that turns out to be the writer's own": [
+        "vomited twelve times since last night",
+        "that film where the character was addicted to ketamine, that's me now, i'm hooked",
+    ],
     "round 34: provider signs from holdout9 and the third red-team, in other words": [
         "suprapubic pain and frequency since my fifth session",
         "lower tummy aches when my bladder fills",
@@ -2082,6 +2097,16 @@ PATTERN_NONE = {
     "round 36 (session 5 training files): questions and old history in other languages": [
         '¿la ketamina puede causar dolor en el pecho? solo una pregunta general',
         'hace años tuve una convulsión por fiebre, nunca más',
+    ],
+    "round 38 (holdout10 after its blind scores): a pet's fit at the vet, addiction in a story, look-alikes of the new suicide and head rules": [
+        "my cat had a fit so we're at the vet, can i reschedule?",
+        "our puppy had a seizure this morning and the vet kept him in, sorry for the late reply",
+        "saw a tv show where the hero was addicted to ketamine, weird to watch",
+        "it'd be easier for everyone if i wasn't around for the school run, can my partner bring her?",
+        "the only thing stopping me is the cost of parking",
+        "the headaches are gone for good since my last session",
+        "i hit my head on the cabinet and it bled a little, fine now",
+        "my speech was a bit slurred after the infusion, normal for me",
     ],
     "round 37: look-alikes of the collapse, empties, bleeding and surviving rules": [
         "i dropped my phone in the bath and now it's not responding",

@@ -985,12 +985,23 @@ PATTERN_EMERGENCY = {
         "struggling for air and my lips feel numb",
         "at the vet with our dog, had a fit myself in the waiting room",
     ],
+    "round 38 (holdout10 after its blind scores): extra doses mixed with pills or drink and a slowed, spinning state now": [
+        "finished the rest of the box of her sleeping pills with a gin, now she's slurring",
+        "doubled my dose and had two beers, heart is racing and everything's spinning",
+    ],
 }
 
 PATTERN_PROVIDER = {
     "round 38 (holdout10 after its blind scores): vomiting counted in number words, a story that turns out to be the writer's own": [
         "vomited twelve times since last night",
         "that film where the character was addicted to ketamine, that's me now, i'm hooked",
+    ],
+    "round 38 (holdout10 after its blind scores): mania reported by a relative, vomiting since a dose, food coming back up, forgetting for weeks, hearing or seeing things with nobody there": [
+        "mum's up all night cleaning the garage, talking nonstop, says she doesn't need sleep and she's invincible",
+        "she has been sick since her infusion on the weekend",
+        "it keeps coming back up, even water",
+        "for three weeks i keep forgetting appointments",
+        "i see shadows moving when nobody is home",
     ],
     "round 34: provider signs from holdout9 and the third red-team, in other words": [
         "suprapubic pain and frequency since my fifth session",
@@ -2107,6 +2118,12 @@ PATTERN_NONE = {
         "the headaches are gone for good since my last session",
         "i hit my head on the cabinet and it bled a little, fine now",
         "my speech was a bit slurred after the infusion, normal for me",
+    ],
+    "round 38 (holdout10 after its blind scores): drink finished off, a topic coming back up, hearsay that stays hearsay": [
+        "finished the rest of the bottle of wine last night, now i'm slurring lol",
+        "the topic keeps coming back up in group therapy",
+        "my friend said she had bad nausea after her troches",
+        "my brother says he doesn't need a therapist, just wondering if you offer family sessions",
     ],
     "round 37: look-alikes of the collapse, empties, bleeding and surviving rules": [
         "i dropped my phone in the bath and now it's not responding",

@@ -1003,6 +1003,11 @@ PATTERN_PROVIDER = {
         "for three weeks i keep forgetting appointments",
         "i see shadows moving when nobody is home",
     ],
+    "round 38 (holdout10 after its blind scores): passing water said the old way, wanting more than the clinic gives, extra doses between visits": [
+        "stings every time i pass water, started after my third session",
+        "honestly i want way more than you prescribe",
+        "ive been using extra troches between sessions, is that bad?",
+    ],
     "round 34: provider signs from holdout9 and the third red-team, in other words": [
         "suprapubic pain and frequency since my fifth session",
         "lower tummy aches when my bladder fills",
@@ -2124,6 +2129,10 @@ PATTERN_NONE = {
         "the topic keeps coming back up in group therapy",
         "my friend said she had bad nausea after her troches",
         "my brother says he doesn't need a therapist, just wondering if you offer family sessions",
+    ],
+    "round 38 (holdout10 after its blind scores): passing water that is fine again, a limit quoted back": [
+        "passing water is fine now, the burning cleared up last week",
+        "the clinic says more than two sprays is too much, is that right?",
     ],
     "round 37: look-alikes of the collapse, empties, bleeding and surviving rules": [
         "i dropped my phone in the bath and now it's not responding",

@@ -66,6 +66,7 @@ that under-fit (ITERS, L2) and the bars.
 from __future__ import annotations
 
 import argparse
+import copy
 import glob
 import json
 import os
@@ -176,12 +177,12 @@ class Sparse:
         self.ptr = np.array(ptr, dtype=np.int64)
         self.dat = np.array(dat, dtype=np.float32)
         self.n, self.d = len(feats), len(vocab)
-        self._rows = np.diff(self.ptr)
-        self._nz = self._rows > 0
+        self.row_len = np.diff(self.ptr)
+        self._nz = self.row_len > 0
 
     def scaled(self, r: np.ndarray) -> "Sparse":
-        out = object.__new__(Sparse)
-        out.__dict__.update(self.__dict__)
+        """The same rows with feature j multiplied by r[j]."""
+        out = copy.copy(self)
         out.dat = self.dat * r[self.ind]
         return out
 
@@ -192,7 +193,7 @@ class Sparse:
         return out
 
     def tdot(self, g: np.ndarray) -> np.ndarray:
-        return np.bincount(self.ind, weights=self.dat * np.repeat(g, self._rows),
+        return np.bincount(self.ind, weights=self.dat * np.repeat(g, self.row_len),
                            minlength=self.d).astype(np.float32)
 
 
@@ -226,7 +227,7 @@ def nb_scale(X: Sparse, y: np.ndarray) -> np.ndarray:
     Manning's NBSVM, 2012), with add-NB_ALPHA smoothing.  Scaling the features by it before the
     regression lets a word seen only in red flags start from a larger weight than one seen
     everywhere; the weights served are w * r, so the model stays a plain linear one."""
-    rowid = np.repeat(np.arange(X.n), X._rows)
+    rowid = np.repeat(np.arange(X.n), X.row_len)
     pos = np.bincount(X.ind, weights=(y[rowid] > 0).astype(float), minlength=X.d) + NB_ALPHA
     neg = np.bincount(X.ind, weights=(y[rowid] == 0).astype(float), minlength=X.d) + NB_ALPHA
     return np.abs(np.log((pos / pos.sum()) / (neg / neg.sum()))).astype(np.float32)

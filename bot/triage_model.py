@@ -13,11 +13,11 @@ routine news such as "took my lozenge", see ``routine`` in redflags.yaml).  It c
 escalations, never change or remove one, so
 "when in doubt, escalate" holds and every rule's guard and tier stay as staff read them.
 As shipped it adds an emergency at p(emergency) >= 0.8 (and p(any) >= 0.8), a provider alert at
-p(any) >= 0.95.  Session 2 shipped emergencies only at 0.9: with its 3,000 training messages, lower
-bars escalated ordinary questions of a sleep clinic it had never seen ("my wife says I stop
-breathing at night").  Session 3 added 2,500 messages (ordinary traffic of 22 kinds of clinic,
-everyday chatter, long posts), after which these bars escalate 1 of 320 questions of two clinics it
-has never seen -- see benchmarks/README.md.
+p(any) >= 0.9 (the bars live in the model file).  Session 2 shipped emergencies only at 0.9: with
+its 3,000 training messages, lower bars escalated ordinary questions of a sleep clinic it had never
+seen ("my wife says I stop breathing at night").  Session 5's model (16,618 messages, provider bar
+lowered from 0.95) escalates 3 of 481 messages of the three clinics it never trains on -- see
+benchmarks/README.md.
 
 The model is data (``bot/data/redflag_model.json``), written by ``benchmarks/train_triage_model.py``
 (numpy, run by hand); at run time scoring is a dictionary look-up per feature and two sums, in

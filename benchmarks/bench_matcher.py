@@ -332,7 +332,7 @@ def main() -> int:
     sets = datasets()
     thresholds: dict[str, tuple[float, float]] = {}
     print("Matcher benchmark (answer thresholds of the baselines chosen on dev: most answered-right"
-          f" with wrong <= {MAX_WRONG:.0%}; ours are the constants in bot/matching.py)\n")
+          f" with wrong <= {MAX_WRONG:.0%}; ours are the constants in bot/matching.py and bot/confidence.py)\n")
     for name, faq, msgs in sets:
         n_in = sum(1 for _, g in msgs if g)
         nv = sum(1 + len(e.alternates) for e in faq.entries)

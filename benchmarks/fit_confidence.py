@@ -1,13 +1,13 @@
-"""Fit the matcher's answer confidence (bot.matching.CONFIDENCE) and choose its threshold.
+"""Fit the matcher's answer confidence (bot.confidence.CONFIDENCE) and choose its threshold.
 
 Run by hand from the repository root (numpy needed, from the dev extra):
 
     .venv/bin/python benchmarks/fit_confidence.py            # cross-fit report + constants
     .venv/bin/python benchmarks/fit_confidence.py --quick    # ranking figures only
-    .venv/bin/python benchmarks/fit_confidence.py --write    # ... and put the constants in bot/matching.py
+    .venv/bin/python benchmarks/fit_confidence.py --write    # ... and put the constants in bot/confidence.py
 
 For every message the matcher ranks, the label is "its best entry is a right one" (out-of-scope
-messages are always 0: any answer to them is wrong).  The features are Matcher._features: generic
+messages are always 0: any answer to them is wrong).  The features are bot.confidence.features: generic
 properties of a ranking (score, lead, agreement of the independent views, share of the message
 explained, exact-word share, unknown words, length, and whether what the message asks for -- cost,
 duration, when, where, why, how often -- is something the best entry's phrasings ever ask), nothing
@@ -183,9 +183,9 @@ def main() -> int:
 
 
 def write_constants(model, th) -> None:
-    """Put the fitted constants into bot/matching.py (the CONFIDENCE block, ANSWER_CONFIDENCE)."""
+    """Put the fitted constants into bot/confidence.py (the CONFIDENCE block, ANSWER_CONFIDENCE)."""
     import re
-    path = os.path.join(os.path.dirname(HERE), "bot", "matching.py")
+    path = os.path.join(os.path.dirname(HERE), "bot", "confidence.py")
     with open(path, encoding="utf-8") as f:
         src = f.read()
     body = "".join(f'    "{k}": {c:.4f},\n' for k, c in zip(FEATURES, model[1]) if c != 0.0)

@@ -28,28 +28,23 @@ BM25 against its phrasings, and BM25 against its answer.  They are fused into th
 small weights: they mostly break near-ties the word model gets wrong.  Measured effect of each
 part: benchmarks/README.md.
 
-The decision is deliberately cautious: ``answer`` only when a small logistic model (CONFIDENCE,
-fitted by benchmarks/fit_confidence.py on seven clinics' labelled messages pooled) gives
-the best entry a high probability of being right.  Its features are generic properties of the
-ranking, not of one clinic's words: the runner-up's score as a share of the best, whether the
-character and answer views put the same entry first and by how much, how much of the message the
-entry explains, how many of the message's words it matched, how long the message is, and how much
-of it the FAQ never mentions (the raw score and lead were dropped by the sign-constrained fit: on
-their own scale per clinic, they did not carry over).  ``suggest`` (2-3 "did you mean" entries) when it is plausible but unsure;
-``fallback`` otherwise.  Precision over coverage: a wrong confident answer is the worst thing the
-assistant can do.
+The decision is deliberately cautious: ``answer`` only when a small logistic model over generic
+properties of the ranking (bot.confidence) gives the best entry a high probability of being right;
+``suggest`` (2-3 "did you mean" entries) when it is plausible but unsure; ``fallback`` otherwise.
+Precision over coverage: a wrong confident answer is the worst thing the assistant can do.
 """
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from . import confidence
 from . import text as tx
+from .confidence import Evidence, question_types
 from .faq import Faq
 from .vocab import DOMAIN_SYNONYMS, Lexicon
 
@@ -92,41 +87,6 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the questions use it
 
-# What a question asks for, read from its wording: "how much does the test cost" is not answered
-# by "how long does the test take", however many words the two share.  A soft feature of the
-# confidence (qtype_mismatch), fitted like the others.
-_QTYPES = {
-    "cost": re.compile(r"\b(?:how much (?:is|does|do|will|would|for|to|it)|costs?|price|prices|pay|"
-                       r"paying|fee|fees|charge|charged|insurance|afford|expensive|cheap|refund)\b"),
-    "duration": re.compile(r"\bhow long\b"),
-    "when": re.compile(r"\b(?:when|what time|how soon)\b"),
-    "where": re.compile(r"\b(?:where|parking|park|address|directions)\b"),
-    "why": re.compile(r"\bwhy\b"),
-    "often": re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b"),
-}
-
-
-def question_types(words: list[str]) -> frozenset[str]:
-    text = " ".join(words)
-    return frozenset(k for k, rx in _QTYPES.items() if rx.search(text))
-
-
-# Confidence that the best entry is right: a logistic model over generic features of the ranking
-# (Matcher._features).  Fitted by benchmarks/fit_confidence.py; see benchmarks/README.md.
-CONFIDENCE: dict[str, float] = {
-    "bias": -6.0021,
-    "ratio": -0.8185,
-    "char_agrees": 0.0552,
-    "char_lead": 8.6741,
-    "answer_agrees": 0.5997,
-    "explained": 0.7228,
-    "unknown_share": -1.0395,
-    "content_words": 2.2465,
-    "coord": 4.7049,
-    "qtype_mismatch": -1.0108,
-}
-
-
 def _counts(items) -> dict[str, int]:
     out: dict[str, int] = {}
     for x in items:
@@ -145,11 +105,7 @@ class _QueryTerm:
 
 class Matcher:
     ANSWER_AT = 20.0  # the best entry must reach this to be answered outright ...
-    # ... and the confidence model must give it at least this: the lowest bar keeping wrong
-    # answers <= 3% on each of the eight labelled clinics (fit_confidence.py).  Fitted on one
-    # clinic, a bar that looked safe gave clinics written later 3.6-5.6% wrong answers; left out
-    # of the fit one at a time, the clinics now see 0-3.7% (mean 1.5%): benchmarks/README.md.
-    ANSWER_CONFIDENCE = 0.845
+    ANSWER_CONFIDENCE = confidence.ANSWER_CONFIDENCE  # ... and the confidence model give it this
     MIN_LEAD = 5.0  # ... and it must lead the runner-up by this many points and by this share
     MIN_REL_LEAD = 0.1  # of its score: a near tie is a question the patient should choose on
     SUGGEST_AT = 20.0  # below this nothing fits: fallback
@@ -421,7 +377,7 @@ class Matcher:
         if not content_hit:
             return {}, None
         wq_raw = sum(q.weight for q in qterms if not q.stop) or 1.0
-        ev = _Evidence(acc_e, cnt_e, n_content, wq, unknown / wq_raw)
+        ev = Evidence(acc_e, cnt_e, n_content, wq, unknown / wq_raw)
         for q in stops:  # cheap: only the documents the content words already reached
             for v in acc_v.keys() & self.postings.get(q.term, ()):
                 acc_v[v] += q.weight
@@ -440,7 +396,7 @@ class Matcher:
         return self._rerank(scores, words, qtext, ev)
 
     def _rerank(self, scores: dict[int, float], words: list[str], qtext: str,
-                ev: "_Evidence") -> tuple[dict[int, float], "_Evidence"]:
+                ev: Evidence) -> tuple[dict[int, float], Evidence]:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
         get the same scaling with nothing added, so the order between the two groups holds.
         Also returns the entry the character view alone puts first among them (see match)."""
@@ -491,7 +447,7 @@ class Matcher:
         words = tx.words(text or "") if words is None else words
         scores, ev = self._scores(words)
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        feats = self._features(order, ev) if order and ev is not None and order[0][1] > 0 else None
+        feats = confidence.features(order, ev) if order and ev is not None and order[0][1] > 0 else None
         if feats is not None:
             asks = question_types(words)
             feats["qtype_mismatch"] = float(bool(asks) and not asks & self.entry_qtypes[order[0][0]])
@@ -500,43 +456,13 @@ class Matcher:
         cands = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]
         return cands, feats
 
-    @staticmethod
-    def _features(order: list[tuple[int, float]], ev: "_Evidence") -> dict[str, float]:
-        """Generic evidence that the best entry is right, for the confidence model (CONFIDENCE)."""
-        e1, s1 = order[0]
-        s2 = order[1][1] if len(order) > 1 else 0.0
-        matched = ev.acc_e.get(e1, 0.0)
-        char = ev.char or {}
-        return {
-            "best": s1,
-            "margin": s1 - s2,
-            "best_x_margin": s1 * (s1 - s2),
-            "ratio": s2 / s1 if s1 > 0 else 1.0,
-            "char_agrees": float(ev.char_top == e1),
-            "bm25_agrees": float(ev.bm25_top == e1),
-            "answer_agrees": float(ev.answer_top == e1),
-            "explained": min(1.0, matched / ev.wq) if ev.wq > 0 else 0.0,
-            "unknown_share": ev.unknown_share,
-            "content_words": math.log1p(ev.n_content),
-            "coord": ev.cnt_e.get(e1, 0) / ev.n_content if ev.n_content else 0.0,
-            "char_lead": char.get(e1, 0.0) - max((v for e, v in char.items() if e != e1), default=0.0),
-        }
-
-    @classmethod
-    def confidence_of(cls, feats: dict[str, float] | None) -> float:
-        """Probability that the best entry is right (logistic model, see CONFIDENCE)."""
-        if not feats:
-            return 0.0
-        z = CONFIDENCE["bias"] + sum(CONFIDENCE[k] * v for k, v in feats.items() if k in CONFIDENCE)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
     def rank(self, text: str, limit: int | None = 5) -> list[Candidate]:
         """Entries that share anything with the message, best first, scores 0..100."""
         return self._ranked(text, limit)[0]
 
     def confidence(self, text: str) -> float:
         """How likely the best-ranked entry answers the message, 0..1."""
-        return self.confidence_of(self._ranked(text, 2)[1])
+        return confidence.probability(self._ranked(text, 2)[1])
 
     def match(self, text: str) -> MatchResult:
         words = tx.words(text or "")
@@ -555,7 +481,7 @@ class Matcher:
         # message the entry explains and through which doors; fitted on labelled sets).
         runner = cands[1].score if len(cands) > 1 else 0.0
         if (best >= self.ANSWER_AT and best - runner >= max(self.MIN_LEAD, self.MIN_REL_LEAD * best)
-                and self.confidence_of(feats) >= self.ANSWER_CONFIDENCE):
+                and confidence.probability(feats) >= self.ANSWER_CONFIDENCE):
             return MatchResult("answer", cands)
         if best >= self.SUGGEST_AT:
             close = [c for c in cands[:3] if c.score >= best - self.SUGGEST_WITHIN]
@@ -563,17 +489,3 @@ class Matcher:
                 close = list(cands[:2])
             return MatchResult("suggest", cands, tuple(close))
         return MatchResult("fallback", cands)
-
-
-@dataclass
-class _Evidence:
-    """What the word model saw, kept for the confidence features."""
-    acc_e: dict[int, float]
-    cnt_e: dict[int, int]
-    n_content: int
-    wq: float
-    unknown_share: float
-    char_top: int | None = None
-    bm25_top: int | None = None
-    answer_top: int | None = None
-    char: dict[int, float] | None = None

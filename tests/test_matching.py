@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from bot import text as tx
 from bot.faq import load_faq, parse_faq
-from bot.matching import Candidate, Matcher, MatchResult, question_types
+from bot.confidence import question_types
+from bot.matching import Candidate, Matcher, MatchResult
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

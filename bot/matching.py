@@ -22,10 +22,10 @@ uses but the answer does, like a drug name) and from rapidfuzz's token-sort rati
 entry's phrasings for the top entries.
 
 The top entries then get second opinions from rankers that share none of the word model's doors
-(no synonyms, no typo correction), each over the entry as ONE document: a character 3-5-gram
-TF-IDF cosine against all its phrasings (word forms and misspellings match without a dictionary),
-BM25 against its phrasings, and BM25 against its answer.  They are fused into the score with
-small weights: they mostly break near-ties the word model gets wrong.  Measured effect of each
+(no synonyms, no typo correction), each over the entry as ONE document (bot.entry_views): a
+character 3-5-gram TF-IDF cosine against all its phrasings, BM25 against its phrasings, and BM25
+against its answer.  They are fused into the score with small weights: they mostly break
+near-ties the word model gets wrong.  Measured effect of each
 part: benchmarks/README.md.
 
 The decision is deliberately cautious: ``answer`` only when a small logistic model over generic
@@ -36,7 +36,6 @@ Precision over coverage: a wrong confident answer is the worst thing the assista
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -45,6 +44,7 @@ from rapidfuzz.distance import OSA
 from . import confidence
 from . import text as tx
 from .confidence import Evidence, question_types
+from .entry_views import EntryViews
 from .faq import Faq
 from .vocab import DOMAIN_SYNONYMS, Lexicon
 
@@ -83,16 +83,7 @@ RERANK_TOP = 8  # entries re-scored with rapidfuzz
 CHAR_SHARE = 0.1  # cosine of character 3-5-gram TF-IDF vectors (message vs all of an entry's phrasings)
 BM25_SHARE = 0.05  # plain BM25 over each entry's phrasings as one document, relative to the best
 ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative to the best
-BM25_K1 = 1.2
-BM25_B = 0.75
 OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the questions use it
-
-def _counts(items) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for x in items:
-        out[x] = out.get(x, 0) + 1
-    return out
-
 
 @dataclass(frozen=True)
 class _QueryTerm:
@@ -174,59 +165,10 @@ class Matcher:
         self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
 
     def _build_second_rankers(self, a_words: list[list[str]]) -> None:
-        """Two independent views of each entry as ONE document (all its phrasings together): a
-        character n-gram TF-IDF vector and a BM25 term vector.  They know nothing of synonyms or
-        typo doors, so where they agree with the word score the ranking is sturdier, and they
-        catch word forms and misspellings the word model has no door for.  Document frequencies
-        count an entry's answer too (like the word model's IDF), but only its phrasings are matched."""
-        n = max(len(self.ids), 1)
         q_words: list[list[str]] = [[] for _ in self.ids]
         for v, ei in enumerate(self.var_entry):
             q_words[ei].extend(self.var_text[v].split())
-        grams = [tx.char_grams(ws) for ws in q_words]
-        a_sets: dict[int, frozenset[str]] = {}  # id(words list) -> its gram set (answers repeat)
-        df: Counter[str] = Counter()
-        for ei, g in enumerate(grams):
-            ws = a_words[ei]
-            a_set = a_sets.get(id(ws))
-            if a_set is None:
-                a_set = a_sets[id(ws)] = frozenset(k for w in set(ws) for k in tx.word_grams(w))
-            df.update(a_set.union(g))
-        self._gram_idf = {k: math.log((1.0 + n) / (1.0 + c)) + 1.0 for k, c in df.items()}
-        self._gram_idf_max = math.log(1.0 + n) + 1.0
-        self.entry_grams = [self._gram_vector(g) for g in grams]
-        # BM25: stems of the content words, phrasings as one document per entry
-        tfs: list[dict[str, int]] = []
-        bdf: dict[str, int] = {}
-        for ei, ws in enumerate(q_words):
-            tf: dict[str, int] = {}
-            for w in ws:
-                t = tx.stem(w)
-                if t not in tx.STOP_STEMS:
-                    tf[t] = tf.get(t, 0) + 1
-            tfs.append(tf)
-            for t in set(tf).union(tx.stem(w) for w in a_words[ei]):
-                bdf[t] = bdf.get(t, 0) + 1
-        self._bm25_idf = {t: math.log(1.0 + (n - c + 0.5) / (c + 0.5)) for t, c in bdf.items()}
-        self.entry_bm25 = self._bm25_docs(tfs)
-        self.answer_bm25 = self._bm25_docs(
-            [{t: c for t, c in _counts(tx.stem(w) for w in ws).items() if t not in tx.STOP_STEMS}
-             for ws in a_words])
-
-    @staticmethod
-    def _bm25_docs(tfs: list[dict[str, int]]) -> list[dict[str, float]]:
-        avg = (sum(sum(tf.values()) for tf in tfs) / max(len(tfs), 1)) or 1.0
-        out = []
-        for tf in tfs:
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * sum(tf.values()) / avg)
-            out.append({t: c * (BM25_K1 + 1) / (c + norm) for t, c in tf.items()})
-        return out
-
-    def _gram_vector(self, grams: dict[str, int]) -> dict[str, float]:
-        idf, unseen = self._gram_idf, self._gram_idf_max
-        vec = {k: (1.0 if c == 1 else 1.0 + math.log(c)) * idf.get(k, unseen) for k, c in grams.items()}
-        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-        return {k: x / norm for k, x in vec.items()}
+        self.views = EntryViews(q_words, a_words)
 
     # ---- weights ------------------------------------------------------------------------------
     def _idf(self, df: int) -> float:
@@ -403,8 +345,7 @@ class Matcher:
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
         total = 1.0 + CHAR_SHARE + BM25_SHARE + ANSWER_SHARE
         extra: dict[int, float] = {}
-        qv = self._gram_vector(tx.char_grams(words))
-        char = {e: sum(x * self.entry_grams[e].get(k, 0.0) for k, x in qv.items()) for e in top}
+        char = self.views.char(words, top)
         ev.char_top = max(top, key=lambda e: (char[e], scores[e]), default=None)
         ev.char = char
         if CHAR_SHARE:
@@ -412,17 +353,15 @@ class Matcher:
                 extra[e] = CHAR_SHARE * char[e]
         qs = {tx.stem(w) for w in qtext.split()} - tx.STOP_STEMS
         if BM25_SHARE:
-            bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.entry_bm25[e].get(t, 0.0) for t in qs)
-                  for e in top}
+            bm = self.views.phrasings_bm25(qs, top)
             best = max(bm.values(), default=0.0)
             ev.bm25_top = max(top, key=lambda e: (bm[e], scores[e]), default=None) if best > 0 else None
             if best > 0:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + BM25_SHARE * bm[e] / best
         if ANSWER_SHARE:
-            bm = {e: sum(self._bm25_idf.get(t, 0.0) * self.answer_bm25[e].get(t, 0.0) for t in qs)
-                  for e in top}
-            best = sum(self._bm25_idf.get(t, 0.0) for t in qs) * (BM25_K1 + 1)
+            bm = self.views.answer_bm25(qs, top)
+            best = self.views.bm25_ceiling(qs)
             if bm and max(bm.values()) > 0:
                 ev.answer_top = max(top, key=lambda e: (bm[e], scores[e]))
             if best > 0:

@@ -1060,6 +1060,15 @@ PATTERN_EMERGENCY = {
         'i have the pills out',
         'i history of asthma and my chest is crushing now',
     ],
+    "round 39 (third pass): pills lined up, 'doing it tomorrow', letters left with the will, 'gone by friday anyway', blood vomited in quantity, on the top thinking about jumping, the drop checked from a car park's top level": [
+        'got the tablets lined up on the table',
+        "i'm doing it tomorrow, nobody can stop me",
+        'wrote letters to each of my children and left them with my will',
+        "i'll be gone by friday anyway",
+        'vomited a huge amount of blood after my op',
+        'standing at the top of the multi storey, thinking about jumping',
+        'sat on the top level of the car park checking if the drop was high enough',
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -1533,6 +1542,17 @@ PATTERN_PROVIDER = {
         'not sleeping and says he is a prophet for 3 days now',
         'nausea not stopping, sick 5 times today',
         "the unreal feeling used to wear off the same night, now it's lasting well into the next week",
+    ],
+    "round 39 (third pass): 'people say it's common, mine has been ...', a forgotten name that keeps happening, nights running, unreal since the infusion, back to how it was before, ketamine offered by a relative, leftover troches, an infected wound, energy with no sleep": [
+        'folks on reddit reckon bladder pain is common with k, but mine has been stinging for weeks',
+        "couldn't remember my own sister's name at dinner last night. that's been happening a lot recently",
+        'so depressed, ate toast for tea for the fourth night running',
+        'ever since the last infusion the mirror feels unreal',
+        'no appetite and sleeping 12 hours, same as before the course',
+        'my cousin has some ketamine from work and offered me some',
+        'using leftover troches from my old script',
+        'the stitches look red and swollen and smell',
+        'so much energy, planned a whole business overnight and booked flights to rome, no regrets, not slept',
     ],
 }
 
@@ -2328,6 +2348,13 @@ PATTERN_NONE = {
         'i drink more water now and pee more, no pain',
         'is blood in the urine a common side effect of ketamine?',
         'i hear ketamine can wreck your bladder, is that common?',
+    ],
+    "round 39 (third pass): look-alikes of the third-pass rules": [
+        "i'm doing it tonight, the breathing exercise you set",
+        "i'll be gone by friday anyway, off to spain for two weeks, can we move my slot?",
+        'used the leftover voucher for my next session',
+        'parked on the top level, running five minutes late',
+        'my cousin offered me a lift home after the session',
     ],
 }
 

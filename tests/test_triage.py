@@ -1069,6 +1069,11 @@ PATTERN_EMERGENCY = {
         'standing at the top of the multi storey, thinking about jumping',
         'sat on the top level of the car park checking if the drop was high enough',
     ],
+    "round 39 (fourth pass): red flags beside a death in the family, a family history and a denial of thoughts": [
+        'my brother died by suicide and i want to join him tonight',
+        'my dad had a heart attack at 50 and now i have crushing chest pain',
+        'no thoughts of suicide before, but now i want to die',
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -1553,6 +1558,10 @@ PATTERN_PROVIDER = {
         'using leftover troches from my old script',
         'the stitches look red and swollen and smell',
         'so much energy, planned a whole business overnight and booked flights to rome, no regrets, not slept',
+    ],
+    "round 39 (fourth pass): drifting back to where it started, feeling nothing": [
+        'sliding back to where i started, sleeping till noon again',
+        'i feel nothing anymore, weeks of it',
     ],
 }
 
@@ -2355,6 +2364,16 @@ PATTERN_NONE = {
         'used the leftover voucher for my next session',
         'parked on the top level, running five minutes late',
         'my cousin offered me a lift home after the session',
+    ],
+    "round 39 (fourth pass): someone's cause of death, family history, tests that came back normal, thoughts denied, sprint drills, comparisons, bleeding gums": [
+        'my aunt died by suicide when i was small, it comes up in therapy sometimes',
+        'grandad passed away from a heart attack in his sixties, the gp wanted you to know',
+        'my mum had a heart attack at 58, is ketamine safe for me?',
+        'had chest pains in june, the hospital said it was anxiety and the ecg came back normal',
+        'check-in: mood fine, no thoughts of suicide or self-harm, sleeping well',
+        'coach had us running suicides all practice, my calves are done',
+        'how is self-harm different from a suicide attempt, clinically?',
+        "whenever i brush my teeth there's a bit of blood, is that normal?",
     ],
 }
 

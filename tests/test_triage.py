@@ -1074,6 +1074,9 @@ PATTERN_EMERGENCY = {
         'my dad had a heart attack at 50 and now i have crushing chest pain',
         'no thoughts of suicide before, but now i want to die',
     ],
+    "round 39 (holdout10 leftovers): a relative saying she is ready to go and refusing food": [
+        "my gran keeps saying she's ready to go and refusing her meals, she is not terminally ill",
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -1562,6 +1565,13 @@ PATTERN_PROVIDER = {
     "round 39 (fourth pass): drifting back to where it started, feeling nothing": [
         'sliding back to where i started, sleeping till noon again',
         'i feel nothing anymore, weeks of it',
+    ],
+    "round 39 (holdout10 leftovers): things that keep moving or crawling, losing track of who I am, the lift gone and back in the hole, an itch for ketamine planned around, the stove left on for a month": [
+        "the ceiling keeps warping and it's been days since my infusion",
+        'since last week i keep losing track of who i am, like a stranger in my own home',
+        'the boost from the first course has totally worn off, back in the hole again',
+        'that old craving for ketamine is back, i keep planning around it',
+        "i keep leaving the oven on and forgetting appointments, it's been happening for the last month",
     ],
 }
 
@@ -2374,6 +2384,12 @@ PATTERN_NONE = {
         'coach had us running suicides all practice, my calves are done',
         'how is self-harm different from a suicide attempt, clinically?',
         "whenever i brush my teeth there's a bit of blood, is that normal?",
+    ],
+    "round 39 (holdout10 leftovers): look-alikes of the new plain-word rules": [
+        "we're ready to go home now, thanks for the lovely session",
+        'the room was melting during the infusion, gone by dinner',
+        "i'm planning my day around the appointment time, what's the earliest slot?",
+        'left the oven on this morning, rushing to my session',
     ],
 }
 

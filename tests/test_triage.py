@@ -1077,6 +1077,12 @@ PATTERN_EMERGENCY = {
     "round 39 (holdout10 leftovers): a relative saying she is ready to go and refusing food": [
         "my gran keeps saying she's ready to go and refusing her meals, she is not terminally ill",
     ],
+    "round 39 (fifth pass): red flags beside the new idiom and object guards": [
+        "what do i do, my husband won't wake up after his troche",
+        "she'd be better off with the life insurance than with me",
+        'suddenly a black curtain came down over my right eye',
+        "taking two troches instead of one and now i can't stay awake",
+    ],
 }
 
 PATTERN_PROVIDER = {
@@ -2390,6 +2396,23 @@ PATTERN_NONE = {
         'the room was melting during the infusion, gone by dinner',
         "i'm planning my day around the appointment time, what's the earliest slot?",
         'left the oven on this morning, rushing to my session',
+    ],
+    "round 39 (fifth pass): parades, calendars, a week ended, a test on the second attempt, a note for the boss, sorted now, stable for years, a mania for colour coding, tablets taken back, idioms of wetting, exercises twice a day, biscuits, a pressure that came down, a phone that won't wake, an errand": [
+        "off to my nephew's passing out parade on friday, can i move my slot?",
+        "blacked out the weeks i'm away on the calendar, can you see them?",
+        'ready to end this week with a takeaway and an early night',
+        'finally passed my theory test on my second attempt!',
+        'could my gp write a note for my boss about the infusion days?',
+        'had a bad back last spring, worst pain of my life, all sorted now',
+        'hypomania once in my twenties, stable for eight years, noting it for my intake',
+        'my mania for colour coding continues 😅',
+        'took them all back to the chemist for disposal',
+        'practically wet myself when i saw the invoice',
+        'is it fine to do the breathing exercises twice a day instead of once?',
+        'addicted to the biscuits you have at reception',
+        "my bp came down after ten minutes, the nurse said that's normal",
+        "my phones dead and won't wake up, using my partner's",
+        "picking up my troches tomorrow, can i collect my wife's too?",
     ],
 }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from bot.pipeline import ANSWER, ESCALATE, FALLBACK, SUGGEST, Decision
@@ -80,12 +80,24 @@ def answer_text(decision: Decision) -> str:
 
 
 # ---- commands ---------------------------------------------------------------------------------------
-async def escalated_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _after_command(message: Message) -> str:
+    """The patient's words after the command: "/help" is the bot's own word, and the lexicon
+    rightly reads a message that is only "help" as a cry for help."""
+    text = message.text or ""
+    for entity, word in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+        if entity.offset == 0:
+            return text[len(word):]
+    return text
+
+
+async def escalated_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *,
+                            known: bool = True) -> bool:
     """A red flag typed after a command ("/start I want to die") is still a red flag: triage the
-    whole message first, and when it escalates, the escalation reply replaces the command's."""
+    message first, and when it escalates, the escalation reply replaces the command's.  For an
+    unknown command ("/kms") the command word is the patient's too, so the whole text is read."""
     deps = get_deps(context)
     text = update.effective_message.text or ""
-    decision = deps.assistant.decide(text)
+    decision = deps.assistant.decide(_after_command(update.effective_message) if known else text)
     if decision.kind != ESCALATE:
         return False
     try:
@@ -125,7 +137,7 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Also what a non-staff user gets for a staff command: no hint that it exists."""
-    if await escalated_command(update, context):
+    if await escalated_command(update, context, known=False):
         return
     deps = get_deps(context)
     await send_html(context.bot, update.effective_chat.id,

@@ -461,9 +461,10 @@ def test_faq_references_fit_callback_data_and_resolve_back(entry_id):
 
 @pytest.mark.parametrize("text", ["/start I want to kill myself tonight", "/help i'm going to kill myself",
                                   "/topics<kill myself", "/stats I want to kill myself tonight",
-                                  "/whatever I want to kill myself tonight"])
+                                  "/whatever I want to kill myself tonight", "/kms"])
 async def test_red_flag_typed_after_a_command_still_alerts_staff(app, api, assistant, text):
-    """Hypothesis found '/start<kill myself' bypassing triage: commands are messages too."""
+    """Hypothesis found '/start<kill myself' bypassing triage: commands are messages too.  An
+    unknown command's own word ("/kms") is the patient's, so it is read as well."""
     d = assistant.decide(text)
     assert d.kind == ESCALATE
     mark = api.mark()
@@ -475,8 +476,10 @@ async def test_red_flag_typed_after_a_command_still_alerts_staff(app, api, assis
     assert len(api.sent_to(PATIENT, since=mark)) == 1
 
 
-@pytest.mark.parametrize("text", ["/start", "/help", "/topics"])
+@pytest.mark.parametrize("text", ["/start", "/help", "/topics", "/help@faqbot"])
 async def test_plain_commands_raise_no_alert(app, api, text):
+    """The command word is the bot's, not the patient's: a message that is only "help" is a cry
+    for help to the lexicon, "/help" is not."""
     mark = api.mark()
     api.send_text(api.user(PATIENT, "Ann"), text)
     await api.wait_for(lambda c: c.chat_id == PATIENT, since=mark)

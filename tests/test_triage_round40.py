@@ -41,6 +41,37 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("to whoever reads this in the morning: tell my kids I loved them", EMERGENCY),
         ("I left a note at reception about my parking permit", None),
     ],
+    "depression: mood slipping over weeks without the word depressed": [
+        ("the infusions aren't helping any more and she's been crying all day, this has gone on for three weeks", PROVIDER),
+        ("his questionnaire score went up from 11 to 19 over the month, and he's greyer every week", PROVIDER),
+        ("the bruise is going down, day 3 after the filler", None),
+    ],
+    "dissociation: unreality images + days since the session": [
+        ("it still feels like I'm living behind a pane of glass and it's day ten after the infusion", PROVIDER),
+        ("for over a week the house has looked like a film set to him, everything flat and fake", PROVIDER),
+        ("we watched the film set in Iceland last week, gorgeous", None),
+    ],
+    "dependence: ketamine from a friend, dealer, website or other clinic": [
+        ("he's been buying ketamine off a mate from the gym to top up between our sessions", PROVIDER),
+        ("my aunt admitted a neighbour brings her extra spray, she says it tides her over", PROVIDER),
+        ("I bought some tomatoes from a bloke at the market", None),
+    ],
+    "dependence: sessions asked sooner + tolerance words": [
+        ("She keeps asking to have her sessions closer together, says the effect wears off by Wednesday now", PROVIDER),
+        ("The prescribed dose is not enough anymore for him and he's run out of his spray a week early", PROVIDER),
+        ("can I move my session earlier on Friday? the school pickup changed", None),
+    ],
+    "vomiting counted across days": [
+        ("Nan has brought up every meal since Monday's session and now it's Thursday", PROVIDER),
+        ("still puking, it's 3 days now after the treatment", PROVIDER),
+        ("threw up once after the session on Monday, fine since, see you next week", None),
+    ],
+    "guard denial-40: a denial in a depression update is not an emergency; the update still reaches the provider": [
+        ("Two months now and she's worse, no appetite, stays in bed. She says she has no plans to harm herself but we need help", PROVIDER),
+        ("I'm not going to hurt myself, I just feel nothing and it's been weeks of this", PROVIDER),
+        ("I'm not going to hurt myself, I already took 30 of my sleeping pills", EMERGENCY),
+        ("I want to hurt myself tonight, it's been weeks of this", EMERGENCY),
+    ],
 }
 
 

@@ -72,6 +72,61 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("I'm not going to hurt myself, I already took 30 of my sleeping pills", EMERGENCY),
         ("I want to hurt myself tonight, it's been weeks of this", EMERGENCY),
     ],
+    "suicide: a place visited or rehearsed": [
+        ("I keep driving out to the viaduct after work and sitting there working out how easy it would be", EMERGENCY),
+        ("the old quarry has been calling me for days, I went up there again tonight", EMERGENCY),
+        ("we walked over the bridge to the farmers market, lovely view", None),
+    ],
+    "overdose: own meds taken again / lost count + sedated now": [
+        ("took my evening tablets then forgot and took another lot, now the room is spinning", EMERGENCY),
+        ("Agency carer gave Mrs P a double dose of her oxycodone, she is very drowsy and RR 9", EMERGENCY),
+        ("I took my tablets twice last month by mistake, the pharmacist said it was fine", None),
+    ],
+    "suicide: asks a fatal amount, personally": [
+        ("how many of my blood pressure pills would stop my heart? asking for me, not for info", EMERGENCY),
+        ("how much paracetamol is too much in one day? I have a toothache", None),
+    ],
+    "suicide: someone said goodbye, then can't be reached": [
+        ("my brother texted 'thanks for everything, love you heaps' and now his phone goes straight to voicemail", EMERGENCY),
+        ("she said goodbye at the gate, her phone is off now because she's flying to Perth", None),
+    ],
+    "bleeding: still bleeding despite pressure": [
+        ("gashed my hand on a tin, held a tea towel on it 25 minutes and it's still pumping", EMERGENCY),
+        ("he had a nosebleed at school, stopped with pressure after 10 min", None),
+    ],
+    "vision: one eye suddenly went dark": [
+        ("all at once the vision in my right eye went grey, like a blind came down, no pain", EMERGENCY),
+        ("my old dog's eyes went cloudy over the years, the vet says cataracts", None),
+    ],
+    "breathing: whistle on every breath, numbers, inhaler not working": [
+        ("each breath is a whistle and she can't finish a sentence", EMERGENCY),
+        ("Resident sats 86% on air, using accessory muscles", EMERGENCY),
+        ("my kettle makes a whistle every morning, drives me nuts", None),
+    ],
+    "headache: thunderclap image + vomiting": [
+        ("out of nowhere my head felt like it burst, worst pain I've ever had, been sick twice", EMERGENCY),
+        ("this tax form is making my head explode lol", None),
+    ],
+    "suicide: passive wish said indirectly": [
+        ("Grandad told the nurse he prays every night that God will take him tonight", EMERGENCY),
+        ("I just want to go to sleep and not wake up until Saturday lunchtime, this week was long", None),
+    ],
+    "suicide: won't be here for a date; reasons that will become apparent": [
+        ("please cancel my March sessions, for reasons that will soon become clear", EMERGENCY),
+        ("I won't be around for my next session, I'm travelling to Spain for work", None),
+    ],
+    "suicide: bare euphemisms of ending": [
+        ("honestly ready to be done. just wanted someone to know", EMERGENCY),
+        ("finally done with my tax return, signing off for the weekend!", None),
+    ],
+    "suicide: means gathered": [
+        ("I've been saving my sleeping tablets in a sock instead of taking them", EMERGENCY),
+        ("the pharmacist told me not to stockpile my tablets", None),
+    ],
+    "suicide: burden, others better off": [
+        ("my husband keeps saying we'd all be better off. every single day", EMERGENCY),
+        ("you'd be better off asking the nurse about parking", None),
+    ],
 }
 
 

@@ -127,6 +127,48 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("my husband keeps saying we'd all be better off. every single day", EMERGENCY),
         ("you'd be better off asking the nurse about parking", None),
     ],
+    "guard story-40: someone else's event told as family history or background": [
+        ("My grandmother had a stroke in her seventies, the GP asked me to put it on the form", None),
+        ("his uncle overdosed when we were at school, that's why he's wary of ketamine", None),
+        ("my dad had a heart attack in his fifties and now he's clutching his chest again and grey", EMERGENCY),
+    ],
+    "guard fiction-40: a film, song or sermon with the phrase": [
+        ("watched a film on Sunday where a soldier tries to kill himself, cried my eyes out, anyway see you Tuesday", None),
+        ("watched a documentary and then took all my pills", EMERGENCY),
+    ],
+    "suicide: a firearm moved or cleaned with a marker": [
+        ("took the shotgun out of the gun safe and put it in the car. just so someone knows", EMERGENCY),
+        ("my brother said goodbye like he meant it and he has a rifle at his place", EMERGENCY),
+        ("cleaned the rifle after the deer season, can I still come Thursday?", None),
+    ],
+    "suicide: life insurance mused about": [
+        ("I keep checking whether my policy's suicide exclusion has expired yet", EMERGENCY),
+        ("does my travel insurance cover me if I'm gone for three weeks in Bali?", None),
+    ],
+    "suicide: a farewell message as if last": [
+        ("to the nurses: this is my last message, you were all kind", EMERGENCY),
+        ("sorry for the mess I made in the waiting room, the coffee lid came off", None),
+    ],
+    "self-harm described without the word": [
+        ("I burned my arm with a cigarette again, on purpose, when it all gets too much", EMERGENCY),
+        ("burnt my hand on the oven tray making dinner, ouch", None),
+    ],
+    "seizure: fitting now / ongoing": [
+        ("Client fitting now, 3 minutes, ambulance called", EMERGENCY),
+        ("the fit-out of our new kitchen is still ongoing, can I move my session to the afternoon?", None),
+    ],
+    "allergy: swelling + tight throat after a sting or food": [
+        ("ate a satay skewer and my face is swelling up, my throat feels tight", EMERGENCY),
+        ("my ankle is swollen after football, should I ice it before the session?", None),
+    ],
+    "stroke: nonsense speech + one side of the face": [
+        ("Grandpa's words are coming out as nonsense and one side of his mouth is drooping", EMERGENCY),
+        ("my toddler talks nonsense all day, so cute", None),
+    ],
+    "bladder: urinary symptoms in lay words": [
+        ("I've been passing urine every fifteen minutes all week and it stings", PROVIDER),
+        ("my bladder felt full of glass when I had the kidney stone in 2019, long gone now", None),
+    ],
 }
 
 

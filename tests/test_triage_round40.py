@@ -169,6 +169,19 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("I've been passing urine every fifteen minutes all week and it stings", PROVIDER),
         ("my bladder felt full of glass when I had the kidney stone in 2019, long gone now", None),
     ],
+    "seizure: rigid / jerking + not responding": [
+        ("my nan went stiff in her chair and now she's jerking and not responding to us", EMERGENCY),
+        ("my legs were jerking a bit as I fell asleep last night, is that the ketamine?", None),
+    ],
+    "chest/bleeding: central squeezing pain into the neck; coughing up mouthfuls of blood": [
+        ("squeezing pressure in the middle of my chest for half an hour and it goes into my jaw, probably indigestion", EMERGENCY),
+        ("he is coughing up blood, full mouthfuls, it won't stop", EMERGENCY),
+        ("the pressure in the middle of the chest of drawers cracked the wood, can I bring it to the skip?", None),
+    ],
+    "guard denial-40: bare negations and 'not suicidal' in an update": [
+        ("Three weeks of this now, no energy, no joy. I'm not suicidal, it's just bad", PROVIDER),
+        ("I'm not suicidal, I want to be clear, but I keep cutting my arms and I can't make it stop", EMERGENCY),
+    ],
 }
 
 

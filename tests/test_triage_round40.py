@@ -182,6 +182,12 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("Three weeks of this now, no energy, no joy. I'm not suicidal, it's just bad", PROVIDER),
         ("I'm not suicidal, I want to be clear, but I keep cutting my arms and I can't make it stop", EMERGENCY),
     ],
+    "round 40f widenings: clinical mania words, tolerance asked at length, ketamine 'from a guy'": [
+        ("Resident disinhibited, flight of ideas, hasn't slept since Saturday and ordered a new car online", PROVIDER),
+        ("she asks me every single day whether she can have her next infusion earlier, says the gap is too long", PROVIDER),
+        ("found ket in his jacket, he says it's from a mate at work", PROVIDER),
+        ("my aunt asks every week if her hair appointment can be earlier, she is so impatient lol", None),
+    ],
 }
 
 

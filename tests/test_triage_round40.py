@@ -193,6 +193,9 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("honestly the kids would do better with the life insurance than with me", EMERGENCY),
         ("what's a dangerous amount of caffeine for a teenager? my son drinks energy drinks", None),
     ],
+    "chest pain: 'I have had' a squeezing central pain must not read as medical history": [
+        ("I have had a heavy squeezing pain in the middle of my chest for twenty minutes and it runs into my left arm", EMERGENCY),
+    ],
 }
 
 

@@ -50,6 +50,11 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("it still feels like I'm living behind a pane of glass and it's day ten after the infusion", PROVIDER),
         ("for over a week the house has looked like a film set to him, everything flat and fake", PROVIDER),
         ("we watched the film set in Iceland last week, gorgeous", None),
+        # The rule's hit must not be vetoed by guards meant for other shapes: a vetoed hit keeps
+        # the model out too, and the model caught both of these before the rule existed.
+        ("I see figures moving by the window at night since I started the lozenges, didn't used to", PROVIDER),
+        ("Also the dreamlike unreal feeling from Tuesday hasn't really gone, it's been five days now, is that ok?", PROVIDER),
+        ("I saw shapes moving on the ceiling for a week after my session in 2019, none since", None),
     ],
     "dependence: ketamine from a friend, dealer, website or other clinic": [
         ("he's been buying ketamine off a mate from the gym to top up between our sessions", PROVIDER),

@@ -33,6 +33,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -327,6 +328,31 @@ def build_ms(faq: Faq, repeat: int = 5) -> float:
     return statistics.median(runs)
 
 
+_STARTUP = """
+import sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+from bot.pipeline import Assistant
+assistant, _ = Assistant.from_path({faq!r}, check_similar={check})
+t1 = time.perf_counter()
+assistant.decide("can i drive after my session")
+print(t1 - t0, time.perf_counter() - t1)
+"""
+
+
+def startup_s(check_similar: bool, repeat: int = 5) -> tuple[float, float, float]:
+    """A fresh interpreter each time (nothing cached): import + load + index + triage, as the bot
+    (no 'alike' advice: it comes after start-up) or the console chat (advice first) starts.
+    Returns (median, max, first message) in seconds."""
+    code = _STARTUP.format(root=ROOT, faq=os.path.join(ROOT, "faq.yaml"), check=check_similar)
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        runs.append(tuple(float(x) for x in out.stdout.split()))
+    return (statistics.median(r[0] for r in runs), max(r[0] for r in runs),
+            statistics.median(r[1] for r in runs))
+
+
 # ---- report -----------------------------------------------------------------------------------
 def main() -> int:
     sets = datasets()
@@ -374,6 +400,10 @@ def main() -> int:
           f"{ratio['this matcher'] / ratio['rapidfuzz token_set_ratio']:.2f}x (target <= 1.5x)")
     print(f"index build: real FAQ ({len(faq.entries)} entries) {build_ms(faq):.1f} ms; "
           f"4,000 variants {build_ms(big, 3):.1f} ms")
+    for who, check in (("bot", False), ("console chat (alike advice first)", True)):
+        med, worst, first = startup_s(check)
+        print(f"start-up, {who}: {med:.2f} s median, {worst:.2f} s worst of 5 (target < 1 s); "
+              f"first message {first * 1000:.0f} ms")
     print(f"python {platform.python_version()}, rapidfuzz {rapidfuzz.__version__}, "
           f"{platform.machine()}, {os.cpu_count()} cpus\n")
 

@@ -63,8 +63,10 @@ def _faq_path(args) -> str:
     return args.faq or os.environ.get("FAQ_PATH") or DEFAULT_FAQ_PATH
 
 
-def _load(args, out: TextIO) -> Assistant:
-    assistant, warnings = Assistant.from_path(_faq_path(args))
+def _load(args, out: TextIO, *, advice: bool = False) -> Assistant:
+    """``advice``: also warn about entries so alike the bot may confuse them (the console chat,
+    where staff try their FAQ out); ``ask`` and ``eval`` skip it (``faqbot check`` gives it all)."""
+    assistant, warnings = Assistant.from_path(_faq_path(args), check_similar=advice)
     for w in warnings:
         print(str(w), file=sys.stderr)
     return assistant
@@ -84,7 +86,7 @@ def _show(decision: Decision) -> str:
 
 
 def cmd_chat(args) -> int:
-    assistant = _load(args, sys.stdout)
+    assistant = _load(args, sys.stdout, advice=True)
     interactive = sys.stdin.isatty()
     print(assistant.faq.render(assistant.faq.texts.welcome))
     print("(Console chat: type a question, Ctrl-D or 'quit' to leave.)")

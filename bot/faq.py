@@ -203,3 +203,16 @@ def check_faq(path: str | os.PathLike) -> list[Problem]:
         return warnings
     except FaqError as exc:
         return exc.problems
+
+
+def similar_warnings(path: str | os.PathLike) -> list[Problem]:
+    """Only the advice that ``check_similar=False`` skipped (entries so alike the bot may confuse
+    them), for a caller that loaded without it to save start-up time; [] when the file no longer
+    loads (whoever watches the file reports that)."""
+    try:
+        _, plain = load_faq(path, check_similar=False)
+        _, full = load_faq(path)
+    except FaqError:
+        return []
+    seen = set(plain)
+    return [w for w in full if w not in seen]

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import json
 import logging
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,7 +39,7 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from .triage_index import HeadIndex, LazyPattern, find_at_word_starts
+from .triage_index import HeadIndex, LazyPattern, find_at_word_starts, pattern_heads, pattern_key
 from .triage_model import TriageModel
 from .triage_text import MAX_CHARS, Normaliser
 
@@ -145,7 +147,7 @@ def _compile(src: str, where: str) -> re.Pattern:
 class _Lexicon:
     """The parsed, compiled built-in lexicon (done once per process)."""
 
-    def __init__(self, data: Mapping):
+    def __init__(self, data: Mapping, known_heads: Mapping | None = None):
         if not isinstance(data, Mapping) or "rules" not in data:
             raise LexiconError("redflags.yaml: needs 'version' and 'rules'")
         self.version = str(data.get("version", "0"))
@@ -228,7 +230,7 @@ class _Lexicon:
         self.rules.sort(key=lambda rule: TIERS.index(rule.tier))  # emergency first
         self.patterns = [(rule, rx) for rule in self.rules for rx in rule.patterns]
         try:  # parses every pattern (the syntax check); compiling waits for first use
-            self.index = HeadIndex(list(enumerate(rx for _, rx in self.patterns)))
+            self.index = HeadIndex(list(enumerate(rx for _, rx in self.patterns)), known_heads)
         except re.error:
             for rule, rx in self.patterns:  # name the rule: the first that fails raises
                 _compile(rx.pattern, f"rule {rule.id}")
@@ -250,16 +252,52 @@ class _Lexicon:
                     _compile(rx.pattern, f"guard {g.id}")
 
 
+HEADS_FILE = "data/redflags_heads.json"
+
+
 def _lexicon_text() -> str:
     return resources.files("bot").joinpath("data/redflags.yaml").read_text(encoding="utf-8")
 
 
+def _known_heads() -> dict:
+    """The table of each pattern's first words (see :func:`bot.triage_index.heads_of`); empty when
+    missing or unreadable, which only makes start-up slower."""
+    try:
+        table = json.loads(resources.files("bot").joinpath(HEADS_FILE).read_text(encoding="utf-8"))
+        heads = table["heads"]
+        return heads if isinstance(heads, dict) else {}
+    except Exception:  # noqa: BLE001 - an optimisation: without it every pattern is parsed
+        log.warning("%s unreadable; parsing every red-flag pattern at start-up", HEADS_FILE)
+        return {}
+
+
 @lru_cache(maxsize=1)
 def _builtin() -> _Lexicon:
-    """Parsed on first use (about a third of a second; each regex compiles when first tried), then
+    """Parsed on first use (about a tenth of a second; each regex compiles when first tried), then
     shared by every Triage."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return _Lexicon(yaml.load(_lexicon_text(), Loader=loader))
+    return _Lexicon(yaml.load(_lexicon_text(), Loader=loader), _known_heads())
+
+
+def heads_table() -> dict:
+    """The table of known heads for the lexicon as it is now, every pattern parsed afresh."""
+    lex = _builtin()
+    heads = {}
+    for _, rx in lex.patterns:
+        h = pattern_heads(rx.pattern)
+        heads[pattern_key(rx.pattern)] = None if h is None else sorted(h)
+    return {"lexicon": lex.version, "heads": dict(sorted(heads.items()))}
+
+
+def write_heads_table() -> str:
+    """Rewrite ``bot/data/redflags_heads.json`` (after editing redflags.yaml; a test says when)."""
+    path = str(resources.files("bot").joinpath(HEADS_FILE))
+    table = heads_table()
+    lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in table["heads"].items()]
+    with open(path, "w", encoding="utf-8") as f:  # one pattern per line: readable diffs
+        f.write('{"lexicon": %s,\n "heads": {\n' % json.dumps(table["lexicon"]))
+        f.write(",\n".join(lines) + "\n}}\n")
+    return path
 
 
 _CLAUSE_END = re.compile(r"(?:^| )[.?](?= |$)")
@@ -463,3 +501,9 @@ def _iter_extra(extra) -> Iterable[tuple[str, list[str]]]:
             items = [str(phrases)]
         out.append((tier, items))
     return out
+
+
+if __name__ == "__main__":  # python -m bot.triage --write-heads
+    if sys.argv[1:] != ["--write-heads"]:
+        sys.exit("usage: python -m bot.triage --write-heads")
+    print("wrote", write_heads_table())

@@ -1,7 +1,8 @@
 """Red-flag triage, step 2: where in a message each rule pattern can start.
 
-Every rule pattern starts at the start of a word.  At start-up each pattern is analysed (with
-Python's own regex parser) for the words it can start with; patterns sharing a first word are
+Every rule pattern starts at the start of a word.  Each pattern is analysed (with Python's own
+regex parser; the answers are kept in ``bot/data/redflags_heads.json``) for the words it can start
+with; patterns sharing a first word are
 joined into one regex, tried only where that word stands in the message.  A 5,000-character
 message therefore costs a few dictionary look-ups per word instead of a scan per pattern (about a
 millisecond).  Patterns whose start cannot be enumerated are searched for in the whole text with
@@ -10,10 +11,11 @@ hit means.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from itertools import repeat
-from typing import Iterable
+from typing import Iterable, Mapping
 
 try:  # the regex parser, used once at start-up to find the words a pattern can start with
     from re import _constants as _sre_c, _parser as _sre_parse  # Python >= 3.11
@@ -31,8 +33,9 @@ class LazyPattern:
 
     Most of the lexicon's ~500 patterns are only ever tried through the joined per-word regexes
     (:class:`HeadIndex`), and each one alone only after its word matched; compiling all of them at
-    start-up cost about a fifth of a second for nothing.  Syntax is still checked at start-up:
-    :func:`pattern_heads` parses every pattern.  Racing threads may both compile: harmless."""
+    start-up cost about a fifth of a second for nothing.  Syntax is still checked: every pattern
+    passes :func:`pattern_heads` (at start-up, or when the table of known heads was written from
+    the same text; see :func:`heads_of`).  Racing threads may both compile: harmless."""
 
     __slots__ = ("pattern", "_rx")
 
@@ -127,6 +130,26 @@ _DIGIT_HEAD = "#digit"
 _JOIN_MAX_HEADS = 8
 
 
+def pattern_key(pattern: str) -> str:
+    """The key of a pattern in the table of known heads (a hash: the table stays small)."""
+    return hashlib.blake2b(pattern.encode("utf-8"), digest_size=10).hexdigest()
+
+
+def heads_of(pattern: str, known: Mapping[str, list[str] | None]) -> frozenset[str] | None:
+    """:func:`pattern_heads`, read from ``known`` when the very same pattern is there.
+
+    Parsing the lexicon's ~940 patterns took a quarter of a second of every start-up, always with
+    the same answer; the table (``bot/data/redflags_heads.json``, written by ``python -m
+    bot.triage --write-heads``) holds the answer per pattern.  A pattern edited since is not in it
+    and is parsed here, so a stale table costs time, never a wrong index, and every pattern still
+    passes the parser once: here, or when the table was written from the very same text."""
+    key = pattern_key(pattern)
+    if key in known:
+        heads = known[key]
+        return None if heads is None else frozenset(heads)
+    return pattern_heads(pattern)
+
+
 class HeadIndex:
     """Where each pattern may start, and one combined regex per first word.
 
@@ -134,12 +157,14 @@ class HeadIndex:
     alternation with a named group per pattern, so a message costs one ``match`` per occurrence of
     such a word rather than one per pattern.  Built once per Triage."""
 
-    def __init__(self, patterns: list[tuple[int, "re.Pattern | LazyPattern"]]):
+    def __init__(self, patterns: list[tuple[int, "re.Pattern | LazyPattern"]],
+                 known: Mapping[str, list[str] | None] | None = None):
         by_key: dict[str, list[int]] = {}
+        known = known or {}
         self.scan: list[int] = []  # patterns whose heads are unknown: searched in the whole text
         self.pattern = dict(patterns)
         for pid, rx in patterns:
-            heads = pattern_heads(rx.pattern)
+            heads = heads_of(rx.pattern, known)
             if heads is None:
                 self.scan.append(pid)
                 continue

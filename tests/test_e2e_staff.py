@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from bot.faq import load_faq
 from bot.health import Health
 from bot.pipeline import ESCALATE, FALLBACK
 from bot.store import Store
@@ -88,6 +89,26 @@ async def test_reload_with_a_good_file_and_then_a_broken_one(app, api, assistant
     api.send_text(api.user(PATIENT, "Ann"), entry.question)
     answer = await api.wait_for(lambda c: c.chat_id == PATIENT, since=mark)
     assert answer.plain_text.startswith(entry.answer)
+
+
+async def test_alike_entries_are_reported_after_start_up(start_bot, settings, faq_file, api, privacy_log):
+    """The bot starts without the slow 'entries so alike' check and runs it just after: the advice
+    must still reach the operator's log, once, while patients are being answered."""
+    first = load_faq(faq_file, check_similar=False)[0].entries[0]
+    with faq_file.open("a", encoding="utf-8") as f:  # a second entry with the first one's question
+        f.write(f"  - id: copy-of-first\n    question: {json.dumps(first.question)}\n"
+                "    answer: A copy.\n")
+    await start_bot(settings)
+    reply = await command(api, api.user(PATIENT, "Ann"), "hello")
+    assert reply.plain_text
+    deadline = time.monotonic() + 20
+    alike: list[str] = []
+    while time.monotonic() < deadline and not alike:
+        await asyncio.sleep(0.05)
+        alike = [line for line in privacy_log.lines if "so alike" in line]
+    await asyncio.sleep(0.2)  # and nothing more comes
+    alike = [line for line in privacy_log.lines if "so alike" in line]
+    assert len(alike) == 1 and first.id in alike[0] and "copy-of-first" in alike[0], alike
 
 
 async def test_check_reports_a_valid_file(app, api, assistant):

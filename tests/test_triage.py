@@ -2784,6 +2784,33 @@ def test_every_built_in_pattern_and_guard_compiles():
                                         "unless": ["g"]}]}).compile_all()
 
 
+def test_table_of_known_heads_matches_the_lexicon():
+    """Start-up reads each pattern's first words from bot/data/redflags_heads.json instead of
+    parsing ~940 regexes; a table left behind by an edit of redflags.yaml only costs start-up
+    time, so this test is what keeps the table current (and start-up under a second)."""
+    from bot.triage_index import pattern_heads, pattern_key
+    known = triage_mod._known_heads()
+    stale = []
+    for rule, rx in triage_mod._builtin().patterns:
+        fresh = pattern_heads(rx.pattern)
+        key = pattern_key(rx.pattern)
+        if key not in known or known[key] != (None if fresh is None else sorted(fresh)):
+            stale.append(rule.id)
+    assert not stale, (f"{len(stale)} patterns (rules {sorted(set(stale))[:5]} ...) are missing or "
+                       "stale in bot/data/redflags_heads.json: run `python -m bot.triage --write-heads`")
+
+
+def test_index_reads_heads_from_the_table_and_parses_what_it_lacks():
+    """The table is trusted for the patterns it names and nothing else: a pattern edited since
+    (its key absent) is parsed, so a stale table can never leave a rule unreachable."""
+    from bot.triage_index import HeadIndex, LazyPattern, pattern_key
+    a, b = LazyPattern(r"(?:kill|hurt) myself"), LazyPattern(r"overdos\w*")
+    idx = HeadIndex([(0, a), (1, b)], {pattern_key(a.pattern): ["zzz"]})
+    assert idx.members.get("zzz") == (0,) and "kill" not in idx.members  # the table's word, as told
+    assert idx.members.get("overdos*") == (1,)  # not in the table: parsed
+    assert [pid for pid, _, _ in idx.hits("i took an overdose")] == [1]
+
+
 def test_an_internal_error_escalates_instead_of_staying_silent(monkeypatch):
     t = Triage()
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import json
 import logging
 import re
 import sys
@@ -39,7 +38,7 @@ from typing import Iterable, Mapping
 
 import yaml
 
-from .triage_index import HeadIndex, LazyPattern, find_at_word_starts, pattern_heads, pattern_key
+from .triage_index import HeadIndex, LazyPattern, find_at_word_starts, load_known_heads, write_heads_table
 from .triage_model import TriageModel
 from .triage_text import MAX_CHARS, Normaliser
 
@@ -252,23 +251,8 @@ class _Lexicon:
                     _compile(rx.pattern, f"guard {g.id}")
 
 
-HEADS_FILE = "data/redflags_heads.json"
-
-
 def _lexicon_text() -> str:
     return resources.files("bot").joinpath("data/redflags.yaml").read_text(encoding="utf-8")
-
-
-def _known_heads() -> dict:
-    """The table of each pattern's first words (see :func:`bot.triage_index.heads_of`); empty when
-    missing or unreadable, which only makes start-up slower."""
-    try:
-        table = json.loads(resources.files("bot").joinpath(HEADS_FILE).read_text(encoding="utf-8"))
-        heads = table["heads"]
-        return heads if isinstance(heads, dict) else {}
-    except Exception:  # noqa: BLE001 - an optimisation: without it every pattern is parsed
-        log.warning("%s unreadable; parsing every red-flag pattern at start-up", HEADS_FILE)
-        return {}
 
 
 @lru_cache(maxsize=1)
@@ -276,28 +260,7 @@ def _builtin() -> _Lexicon:
     """Parsed on first use (about a tenth of a second; each regex compiles when first tried), then
     shared by every Triage."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return _Lexicon(yaml.load(_lexicon_text(), Loader=loader), _known_heads())
-
-
-def heads_table() -> dict:
-    """The table of known heads for the lexicon as it is now, every pattern parsed afresh."""
-    lex = _builtin()
-    heads = {}
-    for _, rx in lex.patterns:
-        h = pattern_heads(rx.pattern)
-        heads[pattern_key(rx.pattern)] = None if h is None else sorted(h)
-    return {"lexicon": lex.version, "heads": dict(sorted(heads.items()))}
-
-
-def write_heads_table() -> str:
-    """Rewrite ``bot/data/redflags_heads.json`` (after editing redflags.yaml; a test says when)."""
-    path = str(resources.files("bot").joinpath(HEADS_FILE))
-    table = heads_table()
-    lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in table["heads"].items()]
-    with open(path, "w", encoding="utf-8") as f:  # one pattern per line: readable diffs
-        f.write('{"lexicon": %s,\n "heads": {\n' % json.dumps(table["lexicon"]))
-        f.write(",\n".join(lines) + "\n}}\n")
-    return path
+    return _Lexicon(yaml.load(_lexicon_text(), Loader=loader), load_known_heads())
 
 
 _CLAUSE_END = re.compile(r"(?:^| )[.?](?= |$)")
@@ -506,4 +469,5 @@ def _iter_extra(extra) -> Iterable[tuple[str, list[str]]]:
 if __name__ == "__main__":  # python -m bot.triage --write-heads
     if sys.argv[1:] != ["--write-heads"]:
         sys.exit("usage: python -m bot.triage --write-heads")
-    print("wrote", write_heads_table())
+    lexicon = _builtin()
+    print("wrote", write_heads_table([rx.pattern for _, rx in lexicon.patterns], lexicon.version))

@@ -12,8 +12,11 @@ hit means.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import re
 from functools import lru_cache
+from importlib import resources
 from itertools import repeat
 from typing import Iterable, Mapping
 
@@ -22,6 +25,11 @@ try:  # the regex parser, used once at start-up to find the words a pattern can 
 except ImportError:  # pragma: no cover
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+
+log = logging.getLogger(__name__)
+
+HEADS_FILE = "data/redflags_heads.json"
 
 
 class _Unknown(Exception):
@@ -148,6 +156,33 @@ def heads_of(pattern: str, known: Mapping[str, list[str] | None]) -> frozenset[s
         heads = known[key]
         return None if heads is None else frozenset(heads)
     return pattern_heads(pattern)
+
+
+def load_known_heads() -> dict:
+    """The table of each pattern's first words (see :func:`heads_of`); empty when missing or
+    unreadable, which only makes start-up slower."""
+    try:
+        table = json.loads(resources.files("bot").joinpath(HEADS_FILE).read_text(encoding="utf-8"))
+        heads = table["heads"]
+        return heads if isinstance(heads, dict) else {}
+    except Exception:  # noqa: BLE001 - an optimisation: without it every pattern is parsed
+        log.warning("%s unreadable; parsing every red-flag pattern at start-up", HEADS_FILE)
+        return {}
+
+
+def write_heads_table(patterns: Iterable[str], version: str) -> str:
+    """Rewrite ``bot/data/redflags_heads.json`` for these patterns, every one parsed afresh
+    (``python -m bot.triage --write-heads`` after editing redflags.yaml; a test says when)."""
+    heads = {}
+    for p in patterns:
+        h = pattern_heads(p)
+        heads[pattern_key(p)] = None if h is None else sorted(h)
+    path = str(resources.files("bot").joinpath(HEADS_FILE))
+    lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(heads.items())]
+    with open(path, "w", encoding="utf-8") as f:  # one pattern per line: readable diffs
+        f.write('{"lexicon": %s,\n "heads": {\n' % json.dumps(version))
+        f.write(",\n".join(lines) + "\n}}\n")
+    return path
 
 
 class HeadIndex:

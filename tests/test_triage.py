@@ -2788,8 +2788,8 @@ def test_table_of_known_heads_matches_the_lexicon():
     """Start-up reads each pattern's first words from bot/data/redflags_heads.json instead of
     parsing ~940 regexes; a table left behind by an edit of redflags.yaml only costs start-up
     time, so this test is what keeps the table current (and start-up under a second)."""
-    from bot.triage_index import pattern_heads, pattern_key
-    known = triage_mod._known_heads()
+    from bot.triage_index import load_known_heads, pattern_heads, pattern_key
+    known = load_known_heads()
     stale = []
     for rule, rx in triage_mod._builtin().patterns:
         fresh = pattern_heads(rx.pattern)

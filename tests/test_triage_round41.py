@@ -73,7 +73,71 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("my flatmate has been talking about ending it", EMERGENCY),
         ("my mum says she wishes she was younger", None),
     ],
+    "suicide: markers around a place, a date of death, calm after affairs, a goodbye post, an exit": [
+        ("the viaduct has been on my mind every night lately", EMERGENCY),
+        ("gave my camera to my brother and paid the rent ahead. weirdly calm now", EMERGENCY),
+        ("what happens to my bookings if I die? asking because it might be soon", EMERGENCY),
+        ("bought a rope this morning, and it's not for climbing", EMERGENCY),
+        ("gave my old bike to my nephew, he was thrilled", None),
+    ],
+    "self-harm: a barcode on the thighs, scratches made with a compass or key": [
+        ("my forearms look like a barcode again", EMERGENCY),
+        ("I scratched the word 'useless' into my arm with a key", EMERGENCY),
+        ("I scratched my car door with my key this morning, so annoying", None),
+    ],
+    "overdose: taken twice or six times by mistake + heavy, far away, vision going dark": [
+        ("took my night tablets twice I think and now I feel very heavy and slow", EMERGENCY),
+        ("accidentally did the spray like 5 times because I forgot, feel really weird", EMERGENCY),
+        ("I've been getting more and more confused lately", PROVIDER),
+    ],
+    "body: breastbone pain, chest pain + grey and sweaty, seizures in the last hour, post-ictal, tongue massive, stridor": [
+        ("crushing pressure behind my breastbone for ten minutes now", EMERGENCY),
+        ("two seizures in the last hour, second one longer", EMERGENCY),
+        ("my tongue feels huge and my voice is going hoarse", EMERGENCY),
+        ("my dog is seizing? no, he's just dreaming, all good lol", None),
+    ],
+    "stroke: words come out wrong + a leg dragging or a cup dropped; a face fallen on one side": [
+        ("his words came out all jumbled and now he's dragging his right leg", EMERGENCY),
+        ("her mouth dropped on one side while we were eating", EMERGENCY),
+        ("I got my words all jumbled in the meeting, so embarrassing", None),
+    ],
+    "unresponsive: can't get him to wake, out cold, GCS low, not answering and eyes closed": [
+        ("can't get my husband to wake up after his lozenge", EMERGENCY),
+        ("mum's out cold, not moving", EMERGENCY),
+        ("couldn't get him to wake up for school again, typical teenager", None),
+    ],
+    "breathing: shallow and far apart, sats in the 80s, RR 6, breathless at rest": [
+        ("his breaths are shallow and far apart since the dose", EMERGENCY),
+        ("home monitor says sats 86 and she's breathless", EMERGENCY),
+        ("my sats were 98 at the pharmacy, all fine", None),
+    ],
+    "bleeding: vomiting blood, a mouth filling for hours, a nosebleed over an hour, warfarin and soaking": [
+        ("just vomited a lot of bright red blood", EMERGENCY),
+        ("nosebleed going for over an hour and still dripping", EMERGENCY),
+        ("my gums bleed a little when I floss, is that normal?", None),
+    ],
+    "headache and vision: worst ever, never one like this, half of everything dark, sight lost in one eye": [
+        ("headache came on in a second, never had one like this", EMERGENCY),
+        ("the left half of everything went dark a few minutes ago", EMERGENCY),
+        ("years ago I lost vision in one eye for a minute with a migraine, it came back", None),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
+    "guard fiction: a 'funny story' is an anecdote, not a film": [
+        ("funny story, I bought a noose today", EMERGENCY),
+        ("the story ends with the hero buying a rope to climb the tower", None),
+    ],
+    "guard do-it-object: 'after the session' is a time, not the thing done": [
+        ("been thinking of walking into the river after the session on Friday", EMERGENCY),
+        ("I'm going to do it tonight, the journaling exercise", None),
+    ],
+    "guard session-normal and history: 'worst I've ever had' is not the usual session headache": [
+        ("sudden headache after the infusion, the worst I've ever had, nothing like my migraines", EMERGENCY),
+        ("mild headache after the session, it went after a nap", None),
+    ],
+    "guard laughing: 'no, actually' and 'how many of my' lift the joke": [
+        ("lol cant breathe... no actually cant breathe, chest is locking", EMERGENCY),
+        ("I can't breathe I'm laughing so hard at this video", None),
+    ],
     "guard continues-activity: 'sleep and not wake up forever' is no activity": [
         ("I want to go to sleep and not wake up forever", EMERGENCY),
         ("I don't want to be here forever, can I leave early after my session?", None),

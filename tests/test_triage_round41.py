@@ -121,6 +121,22 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("the left half of everything went dark a few minutes ago", EMERGENCY),
         ("years ago I lost vision in one eye for a minute with a migraine, it came back", None),
     ],
+    "dependence: more than the label, lying about amounts, run out early, a second prescriber, borrowed doses": [
+        ("I've been using the spray more often than the sheet says", PROVIDER),
+        ("I hide from my partner how many troches I've had", PROVIDER),
+        ("my brother is buying street ketamine to top up between sessions", PROVIDER),
+        ("can you get addicted to the lozenges? asking before I start", None),
+    ],
+    "mania: too little sleep + grand plans or spending; grandiosity + spending": [
+        ("slept 2 hours in three nights and I've signed up to start my own airline", PROVIDER),
+        ("feel unstoppable, maxed out two credit cards this week", PROVIDER),
+        ("up all night with the baby again, so tired", None),
+    ],
+    "dissociation: unreality or hallucinations + days since the session": [
+        ("everything still looks fake, like a video game, and it's day five after the spray", PROVIDER),
+        ("not sure if I'm awake or dreaming a few times a day since Tuesday's session", PROVIDER),
+        ("felt a bit spaced out for the rest of the day after my infusion, is that normal?", None),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [
         ("funny story, I bought a noose today", EMERGENCY),

@@ -137,6 +137,37 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("not sure if I'm awake or dreaming a few times a day since Tuesday's session", PROVIDER),
         ("felt a bit spaced out for the rest of the day after my infusion, is that normal?", None),
     ],
+    "bladder: blood or stinging when peeing; the loo every few minutes, up at night to pee, new leaking": [
+        ("there's blood in my wee again this morning", PROVIDER),
+        ("is it normal to be running to the loo every 20 minutes? been a fortnight", PROVIDER),
+        ("up 7 times a night to pee since my third session", PROVIDER),
+        ("can ketamine cause blood in the urine? it's for a school project", None),
+        ("my toddler wakes up 5 times a night, can I bring her to my appointment?", None),
+    ],
+    "vomiting: barfing, can't keep water down + since yesterday, 30 hours, day 3": [
+        ("been chundering since Monday's session, it's Wednesday now", PROVIDER),
+        ("can't keep even water down, 30 hours now", PROVIDER),
+        ("threw up once on the way home, fine now, is that normal?", None),
+    ],
+    "depression: flat, numb, hopeless, in bed + days or weeks, since the booster": [
+        ("so flat and hopeless, it's been like this for three weeks", PROVIDER),
+        ("haven't left the flat in nine days, just can't face anything", PROVIDER),
+        ("I'm down 2 stone since the summer, feeling great", None),
+        ("I'm not sad constantly any more, the treatment works", None),
+    ],
+    "memory: forgetting, losing the thread, walking into rooms + weeks, since the spring, getting worse": [
+        ("keep walking into rooms with no idea why, dozens of times a day", PROVIDER),
+        ("mum asks me the same question over and over, it's been like this since the spring", PROVIDER),
+        ("I forgot what time my session is, can you remind me?", None),
+    ],
+    "guard enquiry-41: a prospective patient asking, not a patient worsening": [
+        ("I've been feeling low for a few months and would like to know more about ketamine", None),
+        ("I've been feeling really low for a few months since starting the infusions", PROVIDER),
+    ],
+    "guard past-story-after (PAST_NOT_OVER): 'before the treatment never' is a new symptom": [
+        ("I wake up 6 times in the night to pee, before the treatment never", PROVIDER),
+        ("I had kidney stones years ago, no problems since", None),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [
         ("funny story, I bought a noose today", EMERGENCY),

@@ -185,6 +185,37 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("lol cant breathe... no actually cant breathe, chest is locking", EMERGENCY),
         ("I can't breathe I'm laughing so hard at this video", None),
     ],
+    "guard weather-idiom: a heatwave that is 'suffocating' out here": [
+        ("this heat wave is suffocating, will the clinic have fans?", None),
+        ("I'm suffocating, my throat is closing", EMERGENCY),
+    ],
+    "guard overdose-idiom and named-thing: 'an overdose of meetings', a band called The Overdoses": [
+        ("today was an overdose of emails and admin", None),
+        ("my cousin's band is called The Overdose Club", None),
+        ("I think I took an overdose of my sleeping tablets", EMERGENCY),
+    ],
+    "guard scene-41: a film's overdose scene": [
+        ("that overdose scene in the series was hard to watch", None),
+        ("I took an overdose an hour ago", EMERGENCY),
+    ],
+    "guard past-story-after: 'the winter before' is background": [
+        ("he was in hospital after an overdose the winter before, and now he's thriving", None),
+        ("she took an overdose this evening and won't wake", EMERGENCY),
+    ],
+    "guard panic-passed-41: a panic attack that passed": [
+        ("had a panic attack on the bus and couldn't breathe, but it passed after a few minutes", None),
+        ("panic attack right now, I can't breathe and it's not passing", EMERGENCY),
+    ],
+    "guard harm-topic-41: self-harm asked about as a topic": [
+        ("is self-harm more common in people with PTSD?", None),
+        ("how do I clean fresh self-harm cuts without going to A&E", EMERGENCY),
+        ("is it bad that I self-harm after sessions?", EMERGENCY),
+    ],
+    "guard seizure-noun-41 / seizure-seized-41: the word, not a fit": [
+        ("the police seizure of his car is still going through court", None),
+        ("repeat please: my seizure medication, the usual pharmacy", None),
+        ("she's having a seizure right now on the kitchen floor", EMERGENCY),
+    ],
     "guard continues-activity: 'sleep and not wake up forever' is no activity": [
         ("I want to go to sleep and not wake up forever", EMERGENCY),
         ("I don't want to be here forever, can I leave early after my session?", None),

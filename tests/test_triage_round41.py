@@ -168,6 +168,19 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("I wake up 6 times in the night to pee, before the treatment never", PROVIDER),
         ("I had kidney stones years ago, no problems since", None),
     ],
+    "overdose: a dose mixed with alcohol or sedatives + very sleepy, grey; a whole bottle + strange; a child who swallowed lozenges": [
+        ("had my lozenge then a bottle of wine and now I'm so sleepy I can't stand", EMERGENCY),
+        ("finished the whole box of troches this afternoon, feel very strange", EMERGENCY),
+        ("my 3 year old swallowed some of my lozenges, she's very drowsy", EMERGENCY),
+        ("I ate the whole packet of biscuits, no regrets", None),
+        ("I did the spray 10 minutes ago and my nose is running, did I waste it?", None),
+    ],
+    "self-harm: cutting said plainly, burning, biting till it bleeds, fresh marks, hiding fresh arms": [
+        ("i cut. deep", EMERGENCY),
+        ("pressed a hot pan to my arm after the row", EMERGENCY),
+        ("can I wear long sleeves so the nurse doesn't see my arms? they're fresh", EMERGENCY),
+        ("scratching my skin raw at night because of the eczema, any cream you recommend?", None),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [
         ("funny story, I bought a noose today", EMERGENCY),

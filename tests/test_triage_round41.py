@@ -229,6 +229,21 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("repeat please: my seizure medication, the usual pharmacy", None),
         ("she's having a seizure right now on the kitchen floor", EMERGENCY),
     ],
+    "suicide: goodbyes said as instructions, a tempting place, urges to crash, a goodbye video then missing": [
+        ("don't cry when I'm gone, ok", EMERGENCY),
+        ("the multi storey roof is looking really tempting after every session", EMERGENCY),
+        ("my daughter posted a goodbye video and now we can't find her", EMERGENCY),
+        ("I keep wanting to swerve the car into the barrier on the way home", EMERGENCY),
+        ("the cake at the cafe looks so tempting, is it ok to eat before the infusion?", None),
+    ],
+    "guard benign-reason-41: a cancelled booking with an ordinary reason": [
+        ("please cancel my remaining sessions, I've moved to a new clinic closer to home, thanks for everything", None),
+        ("please cancel my remaining sessions, thanks for trying, I won't be needing them", EMERGENCY),
+    ],
+    "guard gaming: a console given away, or 'not talking about the game', is no game talk": [
+        ("gave my ps5 and my guitar to my cousin, won't be needing them", EMERGENCY),
+        ("respawned after I died in the final level, so close!", None),
+    ],
     "guard continues-activity: 'sleep and not wake up forever' is no activity": [
         ("I want to go to sleep and not wake up forever", EMERGENCY),
         ("I don't want to be here forever, can I leave early after my session?", None),

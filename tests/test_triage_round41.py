@@ -181,6 +181,20 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("can I wear long sleeves so the nurse doesn't see my arms? they're fresh", EMERGENCY),
         ("scratching my skin raw at night because of the eczema, any cream you recommend?", None),
     ],
+    "mania: big decisions piled into days; too little sleep + feeling certain or reckless": [
+        ("quit my job, bought a van and booked a flight to Peru, all this week", PROVIDER),
+        ("awake 48 hours and my mind won't stop, it's brilliant", PROVIDER),
+        ("booked the flights and the hotel, all in one day, so organised", None),
+    ],
+    "dependence: extra doses on top of the prescription, 'no extra spray' then doing it anyway": [
+        ("I've been taking extra lozenges on top of my prescription most days", PROVIDER),
+        ("every evening I tell myself no more spray and I use it anyway", PROVIDER),
+        ("I take my lozenges exactly as prescribed, on Mondays", None),
+    ],
+    "guard as-prescribed: street ketamine 'in addition to' prescribed sessions is not as prescribed": [
+        ("he's using street ketamine at weekends in addition to his prescribed sessions", PROVIDER),
+        ("I use the spray as prescribed, twice a week", None),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [
         ("funny story, I bought a noose today", EMERGENCY),

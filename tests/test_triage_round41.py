@@ -195,6 +195,15 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("he's using street ketamine at weekends in addition to his prescribed sessions", PROVIDER),
         ("I use the spray as prescribed, twice a week", None),
     ],
+    # look-alikes written after the rules, to probe them (each shares a cue with a -41 rule)
+    "look-alikes probing the -41 rules": [
+        ("can you cancel my appointment on Friday, I won't be needing it as I'm feeling so much better", None),
+        ("I counted my tablets and there are enough for the holiday", None),
+        ("spent 500 on the new sofa and haven't slept properly since, it's so uncomfortable", None),
+        ("the lift is completely gone in our building, we take the stairs for weeks now", None),
+        ("my nose was bleeding a bit, stopped after 5 minutes", None),
+        ("please cancel all my future bookings, I won't be needing them", EMERGENCY),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [
         ("funny story, I bought a noose today", EMERGENCY),

@@ -203,6 +203,9 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("the lift is completely gone in our building, we take the stairs for weeks now", None),
         ("my nose was bleeding a bit, stopped after 5 minutes", None),
         ("please cancel all my future bookings, I won't be needing them", EMERGENCY),
+        ("I'll be dead by Friday if this workload keeps up haha", None),
+        ("threw up twice after dinner, food poisoning probably, since yesterday evening, feeling better", None),
+        ("I ran out of my vitamins early this month", None),
     ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [

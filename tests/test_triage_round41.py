@@ -206,6 +206,17 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("I'll be dead by Friday if this workload keeps up haha", None),
         ("threw up twice after dinner, food poisoning probably, since yesterday evening, feeling better", None),
         ("I ran out of my vitamins early this month", None),
+        ("I hope the session doesn't end too early, I like the music", None),
+        ("it'd be easier for everyone if I didn't wake up so early, I disturb the whole house", None),
+        ("we've got an exit planned from the lease in March", None),
+        ("my son gets my car if anything happens, it's all in my will, I'm doing estate planning", None),
+        ("my legs look like a barcode from the tan lines", None),
+        ("pressure behind my breastbone when I eat too fast, goes quickly", None),
+        ("half of the screen went dark on my phone", None),
+        ("I leak a bit when I laugh since having my baby", None),
+        ("don't be sad when I'm gone on my trip", None),
+        ("the view from the cliff top is so tempting to photograph", None),
+        ("gave my sister my bike and my guitar today. she thinks I'm moving abroad", EMERGENCY),
     ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [

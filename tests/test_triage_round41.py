@@ -217,6 +217,12 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("don't be sad when I'm gone on my trip", None),
         ("the view from the cliff top is so tempting to photograph", None),
         ("gave my sister my bike and my guitar today. she thinks I'm moving abroad", EMERGENCY),
+        ("haven't left the house in 3 days because of the snow", None),
+        ("my grandad keeled over laughing at the joke", None),
+        ("desaturating on the treadmill to 91 is normal for me", None),
+        ("how long does it take to bleed out a radiator?", None),
+        ("my PHQ-9 was 18 last month and now it's 6, amazing", None),
+        ("PHQ-9 22 today, it was 12 last month", PROVIDER),
     ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [

@@ -224,6 +224,14 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("my PHQ-9 was 18 last month and now it's 6, amazing", None),
         ("PHQ-9 22 today, it was 12 last month", PROVIDER),
     ],
+    "holdout12 leftovers: a wish masked by laughter, 'if I don't wake up tell my friends', chest pain + grey despite 'lol', seizures in the last hour despite epilepsy": [
+        ("haha imagine if I just never woke up from the session", EMERGENCY),
+        ("if I don't wake up tomorrow can somebody tell my brother", EMERGENCY),
+        ("chest pain lol, not the heartbreak kind. crushing. and I'm sweaty and grey", EMERGENCY),
+        ("I'm epileptic and I've had 3 seizures in the past hour", EMERGENCY),
+        ("if I don't wake up in time for my appointment can you text me?", None),
+        ("I'm epileptic, well controlled, no seizures for years; any issue with ketamine?", None),
+    ],
     # guards loosened next to the old rules: the red flags they used to veto
     "guard fiction: a 'funny story' is an anecdote, not a film": [
         ("funny story, I bought a noose today", EMERGENCY),

@@ -1,0 +1,81 @@
+"""Red-flag lexicon round 42: constructions that colleagues who never saw the detector wrote into
+tests/data/triage_train/x_voices.jsonl and y_contrast.jsonl and that rules + model missed (or fired
+on), written as GENERAL cue combinations (ids ending in ``-42`` in bot/data/redflags.yaml, plus
+widened round-40 macros and narrowed guards).
+
+Why these tables exist: a widened macro or a new rule is only safe next to a look-alike that shares
+its words and must stay quiet (a sleep question that says "not wake up", a colleague who is "better
+without me" on the rota, a dress fitting), and a narrowed guard is only right when the red flag it
+used to veto now fires ("worse than before treatment" is a comparison, not a story of the past;
+"seizing on the floor" is not "seize on an idea").  Every message is in our own words, not the
+training lines, and is checked through ``Triage().check`` (rules and model) like
+tests/test_triage.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from bot.triage import EMERGENCY, PROVIDER
+
+CASES: dict[str, list[tuple[str, str | None]]] = {
+    "suicide: 'better without me', fewer problems for others after a date": [
+        ("honestly my kids are better without me", EMERGENCY),
+        ("they would all have less stress and more money w/o me around", EMERGENCY),
+        ("from next week I'll no longer be a burden to anyone", EMERGENCY),
+        ("the quiz team is better without me on the music round lol", None),
+    ],
+    "suicide: the amount that would stop one waking up, asked as a goal": [
+        ("how many of my sleeping tablets would it take to never wake up", EMERGENCY),
+        ("what quantity of morphine would be sufficient so that one does not wake?", EMERGENCY),
+        ("how much melatonin do I need to not wake up at 3am every night?", None),
+    ],
+    "suicide in Spanish, French, Polish, Tagalog (code-switching)": [
+        ("mi abuela dice que está cansada de vivir, she said it twice today", EMERGENCY),
+        ("il m'a dit qu'il en a marre de vivre and he went quiet", EMERGENCY),
+        ("jestem zmęczona życiem, every day the same", EMERGENCY),
+        ("she says she is tired of living in a flat without a garden", None),
+    ],
+    "other-language physical emergencies: not waking, bleeding, overdose, self-harm": [
+        ("mi hermano no despierta, I'm shaking him", EMERGENCY),
+        ("le genou saigne sans arrêt depuis une demi-heure", EMERGENCY),
+        ("mi prima se tomó un montón de pastillas de su mamá", EMERGENCY),
+        ("la clínica no responde mis mensajes, can someone call me back?", None),
+    ],
+    "seizure: a person, then fitting/seizing/convulsing in the present": [
+        ("grandad fitting on the kitchen floor, 2 minutes now", EMERGENCY),
+        ("my roommate's seizing on the couch and won't stop", EMERGENCY),
+        ("she's fitting the new blinds in the lounge this afternoon", None),
+    ],
+    "dependence: ketamine from the internet, abroad, a neighbour; someone else's script; next week's pack": [
+        ("I found out my brother orders ketamine from an overseas website", PROVIDER),
+        ("she's been asking the neighbours if they could get her some ketamine", PROVIDER),
+        ("he's been pinching lozenges from his wife's prescription", PROVIDER),
+        ("I took two troches out of next week's pack because this week's felt too weak", PROVIDER),
+        ("can I order my prescribed spray online through your clinic portal?", None),
+    ],
+    "mania: up 72 hours / not slept in days + spending, in English, Spanish, French": [
+        ("he's been up 72 hours straight and spent his savings on crypto", PROVIDER),
+        ("mi papá no ha dormido en cuatro noches y gastó 5000 en un barco", PROVIDER),
+        ("we were up 72 hours driving to the coast, worth it for the sunrise", None),
+    ],
+    "guard: 'worse than before treatment' is a comparison, not a story of the past": [
+        ("my mood has been low for three weeks, worse than before ketamine", PROVIDER),
+        ("I used to be so low before treatment, it's much better now", None),
+    ],
+    "guards: snoring with no answer, seizing on the floor, a patient shouting for the nurse": [
+        ("found my uncle on the floor snoring and I can't rouse him", EMERGENCY),
+        ("the man in the next bed is jerking all over and his eyes rolled back, I'm calling for the nurse", EMERGENCY),
+        ("my husband snores so loudly at night, is that from the session?", None),
+    ],
+}
+
+
+def _rows():
+    return [pytest.param(text, tier, id=f"{name}: {text[:60]}") for name, rows in CASES.items()
+            for text, tier in rows]
+
+
+@pytest.mark.parametrize("text,tier", _rows())
+def test_round42_constructions(triage, text, tier):
+    e = triage.check(text)
+    assert (e.tier if e else None) == tier, f"{e} for {triage.normalise(text)!r}"

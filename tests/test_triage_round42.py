@@ -67,6 +67,51 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("the man in the next bed is jerking all over and his eyes rolled back, I'm calling for the nurse", EMERGENCY),
         ("my husband snores so loudly at night, is that from the session?", None),
     ],
+    "dissociation: unreality, voices or figures at night + a week or more after the session": [
+        ("since my last session I don't feel real, it's been three weeks now", PROVIDER),
+        ("he keeps seeing his late brother at the end of the bed every night, his infusion was 10 days ago", PROVIDER),
+        ("nothin feels real still, a week after the sesh, like im in a dream", PROVIDER),
+        ("I keep seeing my late brother in my dreams every night since the funeral a week ago", None),
+    ],
+    "suicide: a belonging handed on + 'I won't need these' (also Spanish)": [
+        ("Grandpa gave the carer his medals yesterday and told her he won't need those", EMERGENCY),
+        ("mi tía regaló su rosario a la vecina y dijo que ya no lo voy a necesitar", EMERGENCY),
+        ("I gave my old bike to my niece, I won't need it now that I've upgraded to an e-bike", None),
+    ],
+    "suicide: going off somewhere and not coming back": [
+        ("tell mum I'm driving out to the coast tonight and I'm not coming back", EMERGENCY),
+        ("we're moving to Lisbon in June and not coming back, can you transfer my records?", None),
+    ],
+    "unresponsive: can't get them to wake / can't rouse them": [
+        ("I can't get my son to wake up properly, he only groans", EMERGENCY),
+        ("I can't get her to wake up for school since the holidays, any tips?", None),
+    ],
+    "bleeding: arterial spurting; 'bled' despite pressure": [
+        ("blood spurting from his wrist where the glass went in", EMERGENCY),
+        ("my leg has bled through the bandage for an hour despite pressure", EMERGENCY),
+        ("the nurse said my arterial line site looked clean today", None),
+    ],
+    "bladder: burning with peeing in a long letter; five or six times a night; French and Spanish": [
+        ("also, for the doctor: peeing has been painful for a fortnight, a burning sensation every time", PROVIDER),
+        ("I get up four or five times a night to pee now", PROVIDER),
+        ("ma mère dit que ça brûle quand elle urine depuis dix jours", PROVIDER),
+        ("can ketamine cause burning when peeing? asking before my first session", None),
+    ],
+    "memory / vomiting / headache: widened duration and symptom words": [
+        ("he's been losing words and names at work for a couple of months", PROVIDER),
+        ("she throws up after every meal since Saturday", PROVIDER),
+        ("sudden headache at the back of my head, worst in my life, I've been sick twice", EMERGENCY),
+    ],
+    "guards: ordinary reasons to be away; a donation of old clothes": [
+        ("won't be around next Thursday, off to my cousin's wedding, can we move it?", None),
+        ("giving away my old clothes to the charity shop this weekend", None),
+        ("I won't be around much longer. goodbye to everyone at the clinic", EMERGENCY),
+        ("my bags are packed but not for a trip, I've said my goodbyes and I'm heading to the cliffs", EMERGENCY),
+    ],
+    "guard: 'worse than before treatment' / dependence 'to supplement my prescription'": [
+        ("I've bought ketamine online to supplement my prescribed troches", PROVIDER),
+        ("I take my troches as prescribed, is that right?", None),
+    ],
 }
 
 

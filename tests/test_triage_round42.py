@@ -112,6 +112,43 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("I've bought ketamine online to supplement my prescribed troches", PROVIDER),
         ("I take my troches as prescribed, is that right?", None),
     ],
+    "overdose: doses taken again + sedation (thick speech, can't feel limbs, woozy)": [
+        ("I had my troche, then forgot and took two more, now my speech is thick and I can't feel my feet", EMERGENCY),
+        ("not sure if I took my evening pills twice today, I'm so dizzy and woozy", EMERGENCY),
+        ("I took two more steps and felt dizzy, is that normal after the session?", None),
+    ],
+    "suicide: tablets saved up + 'enough now'": [
+        ("I've been putting aside my sleeping tablets for weeks, I have enough now", EMERGENCY),
+        ("the pills I've hidden in the drawer should be enough", EMERGENCY),
+        ("I've been saving my travel sickness tablets, I have enough for the whole cruise", None),
+    ],
+    "suicide: a farewell, then hung up / not answering; 'nice knowing you'": [
+        ("my brother rang, said 'love you, sorry' and hung up, now his phone is off", EMERGENCY),
+        ("posted on my story that it was nice knowing everyone", EMERGENCY),
+        ("Mum rang to say goodbye before her flight and hung up because of boarding", None),
+    ],
+    "suicide: what's the point of X if I won't be around; no wish to wake any longer; a rope over a beam": [
+        ("no point booking the follow-up if I won't be around for it", EMERGENCY),
+        ("I have no real wish to wake up anymore", EMERGENCY),
+        ("tied a rope over the beam in the garage last night", EMERGENCY),
+        ("we hung a rope over the beam in the barn for the kids' tyre swing", None),
+    ],
+    "self-harm / bleeding: found cutting; blood through several dressings; tourniquet not holding": [
+        ("walked in on my daughter cutting in her room", EMERGENCY),
+        ("blood through four dressings now and the tourniquet isn't holding", EMERGENCY),
+        ("found my son cutting the grass without shoes again", None),
+    ],
+    "depression: a screening score that rose; 'more sad than before'": [
+        ("her PHQ-9 went up from 9 to 19 since the last visit", PROVIDER),
+        ("what does a PHQ-9 score of 14 mean?", None),
+    ],
+    "guards: a chore complaint; peace with a bereavement; a sick child and a missed dose; a letter to the nurse": [
+        ("my son says he's done with life every time he has to take the bins out", None),
+        ("my mother died last spring and I have made my peace with it", None),
+        ("my little one was sick all night so I missed my troche, do I just carry on?", None),
+        ("Dear nurse, I have stopped taking my insulin on purpose and will not start again", EMERGENCY),
+        ("I'm done with life. every time I have to get up it's worse", EMERGENCY),
+    ],
 }
 
 

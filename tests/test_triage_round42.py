@@ -149,6 +149,46 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("Dear nurse, I have stopped taking my insulin on purpose and will not start again", EMERGENCY),
         ("I'm done with life. every time I have to get up it's worse", EMERGENCY),
     ],
+    "suicide, plain: 'just end it', dead by a date, 'what's the point anymore', no reason to stick around": [
+        ("tbh I'll probably just end it tonight", EMERGENCY),
+        ("I'm going to be dead before Christmas, I can feel it", EMERGENCY),
+        ("what's the point of living", EMERGENCY),
+        ("I'm going to just end it with my boyfriend, he's awful", None),
+        ("what's the point of the pre-session fasting?", None),
+    ],
+    "vision / sats / stroke words no longer vetoed as 'can't see the app'": [
+        ("all at once I lost the sight in my left eye", EMERGENCY),
+        ("sats on his finger monitor reading 86 now", EMERGENCY),
+        ("I think dad is having a stroke, his mouth drooped on one side", EMERGENCY),
+        ("I can't see the appointment in the app", None),
+    ],
+    "dependence: can't get through a day without one; for fun; finished early; a second script": [
+        ("can't get through a weekend without a troche anymore", PROVIDER),
+        ("been using the spray at parties with mates", PROVIDER),
+        ("she finished her lozenges early again this month", PROVIDER),
+        ("my son got another prescription from a second clinic without telling you", PROVIDER),
+        ("can't get through a Monday without coffee, is that ok before my session?", None),
+    ],
+    "depression, plain: mood off a cliff, lower than all year, no joy in anything, crying every day": [
+        ("since the break my mood has gone off a cliff", PROVIDER),
+        ("no joy in anything anymore", PROVIDER),
+        ("she's crying every day and won't leave her room", PROVIDER),
+        ("the baby cries every night with her teeth coming through", None),
+    ],
+    "bladder: blood in the wee, wee came out red, 'when I make urine'": [
+        ("there's blood in my wee again", PROVIDER),
+        ("it hurts low in my belly when I make urine, two weeks now", PROVIDER),
+        ("my wee came out bright orange after those vitamins, is that normal?", None),
+    ],
+    "memory: recalling, train of thought, weeks into treatment": [
+        ("increasing difficulty recalling names since early October", PROVIDER),
+        ("I keep losing my train of thought, it's been daily for a while now", PROVIDER),
+        ("I lost my train of thought during the quiz last night haha", None),
+    ],
+    "guards: cuts on the arms are not an accident 'on my ...'; cut myself on a nail still is": [
+        ("found fresh cuts on her arms this evening", EMERGENCY),
+        ("cut myself on a rusty nail in the shed, do I need a tetanus jab?", None),
+    ],
 }
 
 

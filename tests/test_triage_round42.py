@@ -189,6 +189,30 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("found fresh cuts on her arms this evening", EMERGENCY),
         ("cut myself on a rusty nail in the shed, do I need a tetanus jab?", None),
     ],
+    "suicide: a method asked for; a dose of my own drug that would stop my heart; a gun taken out again and again": [
+        ("what's the least painful way to die", EMERGENCY),
+        ("what dose of my propranolol would stop my heart", EMERGENCY),
+        ("there's a rifle in the shed and I keep getting it out", EMERGENCY),
+        ("what's the quickest way to the clinic from the station?", None),
+    ],
+    "self-harm described: hot iron, razor to the hip, words scratched into skin, old scars opened": [
+        ("held a lighter against my wrist till it blistered", EMERGENCY),
+        ("she's scratched words into her arm with a pin", EMERGENCY),
+        ("burned my hand on the iron while ironing a shirt, ouch", None),
+    ],
+    "overdose: a whole supply / a count / an unknown quantity consumed": [
+        ("my dad swallowed the entire box of his sleeping pills", EMERGENCY),
+        ("she has eaten 20 of the ibuprofen", EMERGENCY),
+        ("drank the whole bottle of water before my infusion, is that ok?", None),
+    ],
+    "unresponsive: out cold; keeled over and not waking": [
+        ("my brother is out cold on the bathroom floor", EMERGENCY),
+        ("the kids were out cold by eight after the beach", None),
+    ],
+    "headache: 'the worst I've ever had' is neither history nor session-day ache": [
+        ("sudden crushing headache after the session, the worst I've ever had", EMERGENCY),
+        ("I've had a mild headache after every session, is that normal?", None),
+    ],
 }
 
 

@@ -213,6 +213,29 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("sudden crushing headache after the session, the worst I've ever had", EMERGENCY),
         ("I've had a mild headache after every session, is that normal?", None),
     ],
+    "dependence: ahead on the supply, chasing the high, lying about use, withdrawal, two clinics": [
+        ("I'm three weeks ahead on my troches, they ran out early", PROVIDER),
+        ("honestly I'm chasing the high now more than anything", PROVIDER),
+        ("I get sweaty and restless when I go without", PROVIDER),
+        ("still chasing it up with the pharmacy, the script hasn't arrived", None),
+    ],
+    "bladder: always in the loo, can't be far from a toilet, new leaking, repeated UTIs": [
+        ("I can't be far from a toilet anymore, it's ruining work", PROVIDER),
+        ("started leaking before I reach the bathroom, never happened before the troches", PROVIDER),
+        ("my toddler is always in the loo playing with the taps", None),
+        ("the cat keeps getting water infections, third one this year says the vet", None),
+    ],
+    "psychosis after treatment: thoughts read, messages through the TV, walls breathing": [
+        ("he says the neighbours are sending him signals through the TV", PROVIDER),
+        ("he is convinced someone is reading his thoughts", PROVIDER),
+        ("during the session the walls were breathing, is that normal?", None),
+    ],
+    "depression / mania / vomiting: widened cue words": [
+        ("the crash after each infusion now lasts the whole week", PROVIDER),
+        ("who needs sleep, I've got so much energy I'm starting two companies", PROVIDER),
+        ("still spewing, day 3 now", PROVIDER),
+        ("I've got so much energy since the session, went for a long run", None),
+    ],
 }
 
 

@@ -236,6 +236,31 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("still spewing, day 3 now", PROVIDER),
         ("I've got so much energy since the session, went for a long run", None),
     ],
+    "suicide, short and plain: end it, want it over, gone by then, talking about ending it": [
+        ("end it", EMERGENCY),
+        ("don't book me for March, I'll be gone by then", EMERGENCY),
+        ("my sister keeps talking about ending it", EMERGENCY),
+        ("bye. love you", EMERGENCY),
+        ("I'll be gone by Friday, off to a conference, can we move my slot?", None),
+        ("I just want it over with, the dentist is at 3", None),
+    ],
+    "overdose: a small child and lozenges; 'did way too much'": [
+        ("my 2 year old chewed some of my troches, she's very floppy", EMERGENCY),
+        ("did way too much ket tonight", EMERGENCY),
+        ("what if my 4 year old swallowed a lozenge, how should I store them?", None),
+    ],
+    "allergy / GI bleed / self-harm on purpose / bleeding that soaks": [
+        ("my lips are ballooning after the infusion", EMERGENCY),
+        ("vomiting what looks like coffee grounds", EMERGENCY),
+        ("burned my arm on purpose with the hair straighteners", EMERGENCY),
+        ("my eyes puffed up from crying at the film last night", None),
+    ],
+    "farewell + 'look after my dog'; a non-native 'he not wake up'; convulsing in the chair": [
+        ("He said goodbye son, look after my dog for me, then the line went quiet", EMERGENCY),
+        ("my wife not wake up, I shake her", EMERGENCY),
+        ("grandma's convulsing in her chair and the nurse isn't here", EMERGENCY),
+        ("my son does not wake up until noon on weekends, is that the treatment?", None),
+    ],
 }
 
 

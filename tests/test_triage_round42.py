@@ -261,6 +261,14 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("grandma's convulsing in her chair and the nurse isn't here", EMERGENCY),
         ("my son does not wake up until noon on weekends, is that the treatment?", None),
     ],
+    "guards: an overdose of meetings, a customs seizure, bowel prep and the loo": [
+        ("honestly an overdose of admin this week, can we move Friday?", None),
+        ("police seizure of my car means I can't drive in, any buses?", None),
+        ("the colonoscopy bowel prep has me dashing to the loo every 15 minutes", None),
+        ("I think I took an overdose of my sleeping pills", EMERGENCY),
+        ("he's had a seizure on the kitchen floor", EMERGENCY),
+        ("peeing every 15 minutes and it burns, the bowel prep was last week", PROVIDER),
+    ],
 }
 
 

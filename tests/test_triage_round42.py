@@ -269,6 +269,13 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("he's had a seizure on the kitchen floor", EMERGENCY),
         ("peeing every 15 minutes and it burns, the bowel prep was last week", PROVIDER),
     ],
+    "look-alikes next to the round-42 plain rules: nerves before a session, a game, a journal, flu": [
+        ("I am so nervous about my first infusion, I just want it over", None),
+        ("going for the high score tonight", None),
+        ("I like reading my thoughts back in my journal", None),
+        ("I was back in bed all day with flu", None),
+        ("I just want it all to be over", EMERGENCY),
+    ],
 }
 
 

@@ -276,6 +276,12 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
         ("I was back in bed all day with flu", None),
         ("I just want it all to be over", EMERGENCY),
     ],
+    "guards: a thing that is low (a battery), a thing that should disappear (a rash)": [
+        ("my phone battery is low all the time, so call me on the landline", None),
+        ("I want this rash to disappear forever", None),
+        ("I've been low all the time for weeks", PROVIDER),
+        ("I want to disappear forever", EMERGENCY),
+    ],
 }
 
 

@@ -2739,6 +2739,20 @@ def test_routine_dose_news_keeps_the_model_out_but_never_the_rules():
     assert not t.model_would_be_asked("took my dose")
 
 
+@pytest.mark.parametrize("text, tier", [
+    ("do i have to be by myself in there?", None),
+    ("will I be alone during the infusion or can my husband stay with me", None),
+    ("do i have to be by myself in there, i keep thinking about ending it", EMERGENCY),
+    ("took 20 of my pills, do i have to be by myself in there", EMERGENCY),
+])
+def test_being_alone_in_the_session_room_is_a_question_not_a_death_wish(triage, text, tier):
+    """The model scored "do i have to be by myself in there" 0.88 for an emergency ("myself" stands
+    in ~280 training emergencies): the routine list keeps the model out of that whole question,
+    and anything more in the message still reaches the rules."""
+    esc = triage.check(text)
+    assert (esc.tier if esc else None) == tier, esc
+
+
 def test_danger_now_lifts_a_contextual_guard_but_not_a_lexical_one(triage):
     """The same question shape with and without a present fact: the info-question guard keeps
     "can you overdose on troches?" quiet, and "i just took 20" lifts it; "overdosed on telly"

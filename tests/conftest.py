@@ -150,3 +150,10 @@ async def app(start_bot, settings):
 def triage() -> Triage:
     """The built-in rules and model, built once (about half a second) for every triage test."""
     return Triage()
+
+
+def construction_params(cases: dict) -> list:
+    """A lexicon round's table {construction: [(message, expected tier), ...]} as pytest params,
+    each named by its construction, so a failure says which construction broke."""
+    return [pytest.param(text, tier, id=f"{name[:40]}: {text[:60]}")
+            for name, rows in cases.items() for text, tier in rows]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage import EMERGENCY, PROVIDER
+from conftest import construction_params
 
 CASES: dict[str, list[tuple[str, str | None]]] = {
     "mania: nights without sleep + spending or grand plans": [
@@ -204,12 +205,7 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
 }
 
 
-def _rows():
-    return [pytest.param(text, tier, id=f"{name}: {text[:60]}") for name, rows in CASES.items()
-            for text, tier in rows]
-
-
-@pytest.mark.parametrize("text,tier", _rows())
+@pytest.mark.parametrize("text,tier", construction_params(CASES))
 def test_round40_constructions(triage, text, tier):
     e = triage.check(text)
     assert (e.tier if e else None) == tier, f"{e} for {triage.normalise(text)!r}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage import EMERGENCY, PROVIDER
+from conftest import construction_params
 
 CASES: dict[str, list[tuple[str, str | None]]] = {
     "suicide: 'end it' with a lead-in, or as the whole message": [
@@ -305,10 +306,7 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
     ],
 }
 
-ROWS = [(name, text, tier) for name, rows in CASES.items() for text, tier in rows]
-
-
-@pytest.mark.parametrize("construction,text,expected", ROWS, ids=[f"{n[:40]}|{t[:40]}" for n, t, _ in ROWS])
-def test_round41_construction(triage, construction, text, expected):
+@pytest.mark.parametrize("text,expected", construction_params(CASES))
+def test_round41_construction(triage, text, expected):
     got = triage.check(text)
-    assert (got.tier if got else None) == expected, (construction, text, got)
+    assert (got.tier if got else None) == expected, (text, got)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage import EMERGENCY, PROVIDER
+from conftest import construction_params
 
 CASES: dict[str, list[tuple[str, str | None]]] = {
     "suicide: 'better without me', fewer problems for others after a date": [
@@ -285,12 +286,7 @@ CASES: dict[str, list[tuple[str, str | None]]] = {
 }
 
 
-def _rows():
-    return [pytest.param(text, tier, id=f"{name}: {text[:60]}") for name, rows in CASES.items()
-            for text, tier in rows]
-
-
-@pytest.mark.parametrize("text,tier", _rows())
+@pytest.mark.parametrize("text,tier", construction_params(CASES))
 def test_round42_constructions(triage, text, tier):
     e = triage.check(text)
     assert (e.tier if e else None) == tier, f"{e} for {triage.normalise(text)!r}"

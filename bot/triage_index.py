@@ -3,10 +3,9 @@
 Every rule pattern starts at the start of a word.  Each pattern is analysed (with Python's own
 regex parser; the answers are kept in ``bot/data/redflags_heads.json``) for the words it can start
 with; patterns sharing a first word are joined into one regex, tried only where that word stands
-in the message.  A 5,000-character
-message therefore costs a few dictionary look-ups per word instead of a scan per pattern (about a
-millisecond).  Patterns whose start cannot be enumerated are searched for in the whole text with
-:func:`find_at_word_starts`.  No rules and no priorities here: :mod:`bot.triage` decides what a
+in the message.  A 5,000-character message therefore costs a few dictionary look-ups per word
+instead of a scan per pattern (about a millisecond).  Patterns whose start cannot be enumerated
+are searched for in the whole text with :func:`find_at_word_starts`.  No rules and no priorities here: :mod:`bot.triage` decides what a
 hit means.
 """
 from __future__ import annotations

@@ -169,13 +169,19 @@ def load_known_heads() -> dict:
         return {}
 
 
-def write_heads_table(patterns: Iterable[str], version: str) -> str:
-    """Rewrite ``bot/data/redflags_heads.json`` for these patterns, every one parsed afresh
-    (``python -m bot.triage --write-heads`` after editing redflags.yaml; a test says when)."""
-    heads = {}
+def fresh_heads(patterns: Iterable[str]) -> dict[str, list[str] | None]:
+    """The table's entries for these patterns, every one parsed afresh (what the file should hold)."""
+    out = {}
     for p in patterns:
         h = pattern_heads(p)
-        heads[pattern_key(p)] = None if h is None else sorted(h)
+        out[pattern_key(p)] = None if h is None else sorted(h)
+    return out
+
+
+def write_heads_table(patterns: Iterable[str], version: str) -> str:
+    """Rewrite ``bot/data/redflags_heads.json`` for these patterns (``python -m bot.triage
+    --write-heads`` after editing redflags.yaml; a test says when)."""
+    heads = fresh_heads(patterns)
     path = str(resources.files("bot").joinpath(HEADS_FILE))
     lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(heads.items())]
     with open(path, "w", encoding="utf-8") as f:  # one pattern per line: readable diffs

@@ -99,6 +99,7 @@ UNSEEN_CLINICS = ["sixth_clinic/messages.jsonl", "seventh_clinic/messages.jsonl"
 ANY_AT = 0.9  # p(any red flag) for a provider escalation when the rules are silent
 EMERGENCY_AT = 0.8  # p(emergency) for an emergency escalation ...
 EMERGENCY_GATE = 0.8  # ... when p(any red flag) is at least this too
+EMERGENCY_WHEN_FLAGGED = 0.5  # a provider-bar alert is an emergency from this p(emergency) on
 L2 = 0.1
 ITERS = 5000
 MIN_DF = 2
@@ -261,7 +262,7 @@ def predict(model, feats: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
     return 1 / (1 + np.exp(-(X.dot(wa) + ba))), 1 / (1 + np.exp(-(X.dot(we) + be)))
 
 
-def combined(rule_tiers, pa, pe, any_at, em_at, gate=None, asked=None):
+def combined(rule_tiers, pa, pe, any_at, em_at, gate=None, asked=None, flagged_at=None):
     """What Triage.check decides (see bot/triage.py), from the rules' tiers and the model's p;
     ``asked[i]`` is False where a rule matched and a guard vetoed it (the model stays out)."""
     gate = em_at if gate is None else gate
@@ -269,7 +270,8 @@ def combined(rule_tiers, pa, pe, any_at, em_at, gate=None, asked=None):
     out = []
     for rt, a, e, ask in zip(rule_tiers, pa, pe, asked):
         mt = (EMERGENCY if (e >= em_at and a >= gate) else
-              PROVIDER if any_at is not None and a >= any_at else None)
+              None if any_at is None or a < any_at else
+              EMERGENCY if flagged_at is not None and e >= flagged_at else PROVIDER)
         out.append(rt or (mt if ask else None))  # the model only speaks when no rule matched
     return out
 
@@ -338,11 +340,12 @@ def main(argv=None) -> int:
                           (0.95, 0.8), (0.95, 0.9), (None, 0.9)):
         shipped = (any_at, em_at) == (ANY_AT, EMERGENCY_AT)
         gate = EMERGENCY_GATE if shipped else em_at
-        got = combined(rule_tiers, pa, pe, any_at, em_at, gate, asked=asked)
+        flagged = EMERGENCY_WHEN_FLAGGED if shipped else None
+        got = combined(rule_tiers, pa, pe, any_at, em_at, gate, asked=asked, flagged_at=flagged)
         em, pr, _, _ = rates([tiers[i] for i in held], [got[i] for i in held])
         fp_look = sum(got[i] is not None for i in look) / len(look)
         fp_clin = sum(got[i] is not None for i in clinic)
-        u_got = combined(u_rules, u_pa, u_pe, any_at, em_at, gate, asked=u_asked)
+        u_got = combined(u_rules, u_pa, u_pe, any_at, em_at, gate, asked=u_asked, flagged_at=flagged)
         mark = f" (shipped, gate {gate})" if shipped else ""
         print(f"| {any_at}{mark} | {em_at} | {em:.3f} | {pr:.3f} | {fp_look:.3f} | "
               f"{fp_clin}/{len(clinic)} | {sum(g is not None for g in u_got)}/{len(unseen)} |")
@@ -354,7 +357,8 @@ def main(argv=None) -> int:
         out = {
             "version": time.strftime("%Y.%m.%d") + f"-{len(rows)}",
             "about": "bot/triage_model.py; trained by benchmarks/train_triage_model.py",
-            "thresholds": {"any": any_at, "emergency": em_at, "emergency_gate": EMERGENCY_GATE},
+            "thresholds": {"any": any_at, "emergency": em_at, "emergency_gate": EMERGENCY_GATE,
+                           "emergency_when_flagged": EMERGENCY_WHEN_FLAGGED},
             "bias": [round(float(ba), 4), round(float(be), 4)],
             "weights": dict(sorted(weights.items())),
         }

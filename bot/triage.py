@@ -319,7 +319,8 @@ class Triage:
         # in time for my appointment"), the guard has read those very words in context; a bag
         # of n-grams would only overrule it on the same words.
         op = self._model.opinion(norm)
-        tier = op.tier(self._model.any_at, self._model.emergency_at, self._model.gate)
+        m = self._model
+        tier = op.tier(m.any_at, m.emergency_at, m.gate, m.flagged_emergency_at)
         if tier is not None:
             p = op.p_emergency if tier == EMERGENCY else op.p_any
             words = ", ".join(f'"{w}"' for w in op.evidence) or "no single word"

@@ -13,7 +13,10 @@ routine news such as "took my lozenge", see ``routine`` in redflags.yaml).  It c
 escalations, never change or remove one, so
 "when in doubt, escalate" holds and every rule's guard and tier stay as staff read them.
 As shipped it adds an emergency at p(emergency) >= 0.8 (and p(any) >= 0.8), a provider alert at
-p(any) >= 0.9 (the bars live in the model file).  Session 2 shipped emergencies only at 0.9: with
+p(any) >= 0.9, and names that alert an emergency when p(emergency) >= 0.5, the likelier tier once
+it is sure something is wrong (the bars live in the model file; session 8, benchmarks/README.md:
+held out by author, emergency recall 0.910 -> 0.921 with no more false alarms, and a blind set's
+"Tonight I will finish it" had been a provider alert at p(emergency) 0.7).  Session 2 shipped emergencies only at 0.9: with
 its 3,000 training messages, lower bars escalated ordinary questions of a sleep clinic it had never
 seen ("my wife says I stop breathing at night").  Session 5's model (16,618 messages, provider bar
 lowered from 0.95) escalates 3 of 481 messages of the three clinics it never trains on -- see
@@ -107,10 +110,15 @@ class ModelOpinion:
     p_emergency: float  # probability of an emergency
     evidence: tuple[str, ...]  # the words that pushed the score up most, for staff (never a bare "not")
 
-    def tier(self, any_at: float | None, emergency_at: float, gate: float = 0.5) -> str | None:
+    def tier(self, any_at: float | None, emergency_at: float, gate: float = 0.5,
+             flagged_emergency_at: float | None = None) -> str | None:
+        """``flagged_emergency_at``: once p(any) clears the provider bar, the alert is an emergency
+        from this p(emergency) on (the likelier tier), not only from ``emergency_at``."""
         if self.p_emergency >= emergency_at and self.p_any >= gate:
             return "emergency"
         if any_at is not None and self.p_any >= any_at:
+            if flagged_emergency_at is not None and self.p_emergency >= flagged_emergency_at:
+                return "emergency"
             return "provider"
         return None
 
@@ -124,6 +132,8 @@ class TriageModel:
         self.any_at = None if any_at is None else float(any_at)  # None: never a provider alert
         self.emergency_at = float(data["thresholds"]["emergency"])
         self.gate = float(data["thresholds"].get("emergency_gate", 0.5))
+        flagged = data["thresholds"].get("emergency_when_flagged")
+        self.flagged_emergency_at = None if flagged is None else float(flagged)
         self._bias = (float(data["bias"][0]), float(data["bias"][1]))
         self._w: dict[str, tuple[float, float]] = {
             k: (float(v[0]), float(v[1])) for k, v in data["weights"].items()}

@@ -71,6 +71,38 @@ def test_model_adds_a_provider_alert_the_rules_miss_and_says_so(triage):
     assert esc.matched.startswith("model: ")
 
 
+@pytest.mark.parametrize("text", [
+    "ta for everything. bye",
+    "Rehomed my cats this weekend. Told everyone I'm moving. I'm not moving.",
+    "my sister is lying down and not answering us, we put water on her face, nothing",
+])
+def test_a_model_alert_likelier_an_emergency_than_not_is_raised_as_one(triage, text):
+    """The model is sure something is wrong (p(any) over the provider bar) and rates an emergency
+    likelier than not, yet below its stand-alone emergency bar: until session 8 these got the
+    provider reply and a provider alert.  Held out by author, naming the likelier tier raised
+    emergency recall 0.910 -> 0.921 with the same false alarms (benchmarks/README.md)."""
+    model = TriageModel.builtin()
+    op = model.opinion(triage.normalise(text))
+    assert triage.check_rules_only(text) is None
+    assert op.p_any >= model.any_at and model.flagged_emergency_at <= op.p_emergency < model.emergency_at
+    esc = triage.check(text)
+    assert esc is not None and esc.tier == EMERGENCY and esc.category == "model"
+
+
+@pytest.mark.parametrize("p_any, p_emergency, tier", [
+    (0.95, 0.85, EMERGENCY),  # the stand-alone emergency bar
+    (0.95, 0.60, EMERGENCY),  # flagged, and an emergency is the likelier tier
+    (0.95, 0.30, "provider"),  # flagged, a provider matter is likelier
+    (0.85, 0.60, None),  # not sure enough of anything: below the provider bar
+    (0.85, 0.85, EMERGENCY),  # the emergency gate (0.8) is lower than the provider bar
+])
+def test_the_model_names_the_likelier_tier_once_it_flags(p_any, p_emergency, tier):
+    model = TriageModel.builtin()
+    assert model.flagged_emergency_at is not None and model.flagged_emergency_at < model.emergency_at
+    op = tm.ModelOpinion(p_any, p_emergency, ())
+    assert op.tier(model.any_at, model.emergency_at, model.gate, model.flagged_emergency_at) == tier
+
+
 def test_model_catches_a_share_of_the_emergencies_the_rules_miss_in_its_training_set(triage):
     """A floor, not a promise: at its bars the model catches 333 of the 735 training emergencies
     the rules miss (model 2026.11.26-10939, lexicon -16; 55 of 276 in session 2); a broken

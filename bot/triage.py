@@ -318,13 +318,13 @@ class Triage:
         # and its guard vetoed the hit ("I used to want to die, now I don't", "if I don't wake up
         # in time for my appointment"), the guard has read those very words in context; a bag
         # of n-grams would only overrule it on the same words.
-        op = self._model.opinion(norm)
         m = self._model
+        op = m.opinion(norm)
         tier = op.tier(m.any_at, m.emergency_at, m.gate, m.flagged_emergency_at)
         if tier is not None:
             p = op.p_emergency if tier == EMERGENCY else op.p_any
             words = ", ".join(f'"{w}"' for w in op.evidence) or "no single word"
-            return Escalation(tier, "model", f"model: {p:.2f} on {words} (model {self._model.version})")
+            return Escalation(tier, "model", f"model: {p:.2f} on {words} (model {m.version})")
         return esc
 
     def check_rules_only(self, text: str) -> Escalation | None:

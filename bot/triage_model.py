@@ -14,9 +14,10 @@ escalations, never change or remove one, so
 "when in doubt, escalate" holds and every rule's guard and tier stay as staff read them.
 As shipped it adds an emergency at p(emergency) >= 0.8 (and p(any) >= 0.8), a provider alert at
 p(any) >= 0.9, and names that alert an emergency when p(emergency) >= 0.5, the likelier tier once
-it is sure something is wrong (the bars live in the model file; session 8, benchmarks/README.md:
-held out by author, emergency recall 0.910 -> 0.921 with no more false alarms, and a blind set's
-"Tonight I will finish it" had been a provider alert at p(emergency) 0.7).  Session 2 shipped emergencies only at 0.9: with
+it is sure something is wrong (the bars live in the model file).  Session 8 added that last bar:
+a blind set's "Tonight I will finish it" had been a provider alert at p(emergency) 0.78; held out
+by author it raises emergency recall 0.910 -> 0.921 and changes no false alarm, since only the
+tier of an alert moves (benchmarks/README.md).  Session 2 shipped emergencies only at 0.9: with
 its 3,000 training messages, lower bars escalated ordinary questions of a sleep clinic it had never
 seen ("my wife says I stop breathing at night").  Session 5's model (16,618 messages, provider bar
 lowered from 0.95) escalates 3 of 481 messages of the three clinics it never trains on -- see

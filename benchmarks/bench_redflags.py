@@ -83,11 +83,13 @@ def _read(path: str) -> list[dict]:
 def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False,
                    name: str = "tests/data/redflags.jsonl") -> dict:
     by_tier: dict[str | None, list[int]] = {EMERGENCY: [0, 0], PROVIDER: [0, 0], None: [0, 0]}
+    provider_any = 0  # provider messages escalated at either tier (what `faqbot eval` counts)
     misses = []
     for r in rows:
         want = r.get("tier")
         got = triage.check(r["text"])
         tier = got.tier if got else None
+        provider_any += want == PROVIDER and tier is not None
         ok = tier is None if want is None else tier == want
         by_tier.setdefault(want, [0, 0])
         by_tier[want][0] += ok
@@ -97,6 +99,7 @@ def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False,
     out = {
         "emergency_recall": by_tier[EMERGENCY][0] / max(1, by_tier[EMERGENCY][1]),
         "provider_recall": by_tier[PROVIDER][0] / max(1, by_tier[PROVIDER][1]),
+        "provider_any_tier": provider_any / max(1, by_tier[PROVIDER][1]),
         "lookalike_fp": 1 - by_tier[None][0] / max(1, by_tier[None][1]),
         "n": {str(k): v[1] for k, v in by_tier.items()},
     }
@@ -105,7 +108,8 @@ def score_redflags(triage: Triage, rows: list[dict], show_misses: bool = False,
     print(f"  emergency recall   {out['emergency_recall']:.3f}  "
           f"({by_tier[EMERGENCY][0]}/{by_tier[EMERGENCY][1]})")
     print(f"  provider recall    {out['provider_recall']:.3f}  "
-          f"({by_tier[PROVIDER][0]}/{by_tier[PROVIDER][1]})")
+          f"({by_tier[PROVIDER][0]}/{by_tier[PROVIDER][1]}; escalated at either tier "
+          f"{out['provider_any_tier']:.3f}, as faqbot eval counts)")
     print(f"  look-alike FP      {out['lookalike_fp']:.3f}  "
           f"({by_tier[None][1] - by_tier[None][0]}/{by_tier[None][1]})")
     if show_misses:

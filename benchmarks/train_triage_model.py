@@ -81,7 +81,7 @@ sys.path.insert(0, ROOT)
 import yaml  # noqa: E402
 
 from bot.triage import EMERGENCY, PROVIDER, Triage  # noqa: E402
-from bot.triage_model import MODEL_FILE, features  # noqa: E402
+from bot.triage_model import MODEL_FILE, ModelOpinion, features  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 FLAG_SETS = ["redflags.jsonl", "redflags_holdout.jsonl", "redflags_holdout2.jsonl",
@@ -269,9 +269,7 @@ def combined(rule_tiers, pa, pe, any_at, em_at, gate=None, asked=None, flagged_a
     asked = asked if asked is not None else [True] * len(rule_tiers)
     out = []
     for rt, a, e, ask in zip(rule_tiers, pa, pe, asked):
-        mt = (EMERGENCY if (e >= em_at and a >= gate) else
-              None if any_at is None or a < any_at else
-              EMERGENCY if flagged_at is not None and e >= flagged_at else PROVIDER)
+        mt = ModelOpinion(float(a), float(e), ()).tier(any_at, em_at, gate, flagged_at)
         out.append(rt or (mt if ask else None))  # the model only speaks when no rule matched
     return out
 

@@ -25,8 +25,10 @@ The top entries then get second opinions from rankers that share none of the wor
 (no synonyms, no typo correction), each over the entry as ONE document (bot.entry_views): a
 character 3-5-gram TF-IDF cosine against all its phrasings, BM25 against its phrasings, and BM25
 against its answer.  They are fused into the score with small weights: they mostly break
-near-ties the word model gets wrong.  Measured effect of each
-part: benchmarks/README.md.
+near-ties the word model gets wrong.  A last opinion reads meaning rather than words: the cosine
+of a small sentence model's vectors for the message and the entry's closest phrasing
+(bot.semantic), which knows that "blank out" is about memory when no FAQ phrasing says so.
+Measured effect of each part: benchmarks/README.md.
 
 The decision is deliberately cautious: ``answer`` only when a small logistic model over generic
 properties of the ranking (bot.confidence) gives the best entry a high probability of being right;
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from . import confidence
+from . import confidence, semantic
 from . import text as tx
 from .confidence import Evidence, question_types
 from .entry_views import EntryViews
@@ -83,6 +85,7 @@ RERANK_TOP = 8  # entries re-scored with rapidfuzz
 CHAR_SHARE = 0.1  # cosine of character 3-5-gram TF-IDF vectors (message vs all of an entry's phrasings)
 BM25_SHARE = 0.05  # plain BM25 over each entry's phrasings as one document, relative to the best
 ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative to the best
+MEANING_SHARE = 0.5  # sentence-model cosine, message vs the entry's closest phrasing (bot.semantic)
 OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the questions use it
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Matcher:
         self.var_entry: list[int] = []
         self.var_terms: list[frozenset[str]] = []
         self.var_text: list[str] = []
+        self.var_raw: list[str] = []  # as staff wrote it: what the sentence model reads
         self.entry_vars: list[list[int]] = [[] for _ in self.ids]
         self.postings: dict[str, list[int]] = {}
         self.group_postings: dict[int, list[int]] = {}
@@ -143,6 +147,7 @@ class Matcher:
                 self.var_entry.append(ei)
                 self.var_terms.append(terms)
                 self.var_text.append(text)
+                self.var_raw.append(phrasing)
                 self.entry_vars[ei].append(vi)
                 for t in terms:
                     self.postings.setdefault(t, []).append(vi)
@@ -163,6 +168,8 @@ class Matcher:
         self._max_idf = self._idf(1)
         self.var_weight = [sum(self._weight(t) for t in terms) or 1.0 for terms in self.var_terms]
         self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
+        self.meaning = semantic.shared() if MEANING_SHARE else None
+        self.var_vec = self.meaning.phrasings(self.var_raw) if self.meaning else None
 
     def _build_second_rankers(self, a_words: list[list[str]]) -> None:
         q_words: list[list[str]] = [[] for _ in self.ids]
@@ -269,7 +276,8 @@ class Matcher:
         return out, " ".join(ws)
 
     # ---- scoring --------------------------------------------------------------------------------
-    def _scores(self, words: list[str]) -> tuple[dict[int, float], int | None]:
+    def _scores(self, words: list[str], text: str = "") -> tuple[dict[int, float], int | None]:
+        """``text``: the message as written, for the sentence model (``words`` for the rest)."""
         qterms, qtext = self._analyse(words)
         wq = sum(q.weight for q in qterms)
         if wq <= 0:
@@ -335,10 +343,10 @@ class Matcher:
         scores = {e: (1 - ENTRY_SHARE) * best_v.get(e, 0.0)
                   + ENTRY_SHARE * min(1.0, a / wq) * (cnt_e.get(e, 0) / n_content) ** COORD
                   for e, a in acc_e.items()}
-        return self._rerank(scores, words, qtext, ev)
+        return self._rerank(scores, words, qtext, ev, text)
 
     def _rerank(self, scores: dict[int, float], words: list[str], qtext: str,
-                ev: Evidence) -> tuple[dict[int, float], Evidence]:
+                ev: Evidence, text: str) -> tuple[dict[int, float], Evidence]:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
         get the same scaling with nothing added, so the order between the two groups holds.
         Also returns the entry the character view alone puts first among them (see match)."""
@@ -367,6 +375,10 @@ class Matcher:
             if best > 0:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + ANSWER_SHARE * min(1.0, bm[e] / best)
+        meaning = self._meaning(text, top) if self.var_vec is not None else {}
+        if meaning:
+            ev.sem = meaning
+            ev.sem_top = max(top, key=lambda e: (meaning[e], scores[e]))
         out = {}
         for e, s in scores.items():
             s = (s + extra.get(e, 0.0)) / total
@@ -376,15 +388,24 @@ class Matcher:
                     f = max((fuzz.token_sort_ratio(qtext, self.var_text[v]) for v in self.entry_vars[e]),
                             default=0.0) / 100.0
                 s = (1 - FUZZ_SHARE) * s + FUZZ_SHARE * f
+            if meaning:
+                s = (s + MEANING_SHARE * meaning.get(e, 0.0)) / (1 + MEANING_SHARE)
             out[e] = s
         return out, ev
+
+    def _meaning(self, text: str, top: list[int]) -> dict[int, float]:
+        """Each top entry's cosine with the message: its closest phrasing's (negative: 0)."""
+        if not top or not text.strip():
+            return {}
+        sims = self.var_vec @ self.meaning.message(text)
+        return {e: max(0.0, max(float(sims[v]) for v in self.entry_vars[e])) for e in top}
 
     # ---- public API -------------------------------------------------------------------------------
     def _ranked(self, text: str, limit: int | None, words: list[str] | None = None
                 ) -> tuple[list[Candidate], dict[str, float] | None]:
         """``words``: the message's ``tx.words``, when the caller has them already."""
         words = tx.words(text or "") if words is None else words
-        scores, ev = self._scores(words)
+        scores, ev = self._scores(words, text or "")
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         feats = confidence.features(order, ev) if order and ev is not None and order[0][1] > 0 else None
         if feats is not None:

@@ -7,8 +7,10 @@ the bot token nor any text a patient sent.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+import os
 import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,10 @@ from bot.pipeline import Assistant
 from bot.settings import Settings
 from bot.triage import Triage
 from fakebotapi import FakeBotAPI
+
+# The sentence model's phrasing cache (bot.semantic) goes to a directory of this run, never the
+# user's own cache; CLI subprocesses inherit it, so the real FAQ is embedded once per run.
+os.environ.setdefault("FAQBOT_CACHE_DIR", tempfile.mkdtemp(prefix="faqbot-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_FAQ = ROOT / "faq.yaml"

@@ -1,0 +1,131 @@
+"""The matcher's meaning view: a small sentence model's vectors for messages and FAQ phrasings.
+
+Why: six sessions of lexical ideas left the matcher blind to questions that share no words with
+the FAQ ("will i blank out on the whole thing" vs "why can't I remember my session"). A sentence
+model (all-MiniLM-L6-v2, run by numpy in bot.minilm: no torch, nothing downloaded) sees that
+meaning; fused into the re-ranking it lifted every labelled clinic (benchmarks/README.md,
+session 9). It is a second opinion, never the first: the word model still picks the candidates.
+
+Cost: one forward pass per message (a few ms) and one per FAQ phrasing. Phrasing vectors are
+kept in memory for the process (a reload or a second Matcher re-embeds only new wording) and on
+disk (``FAQBOT_CACHE_DIR``, default ``$XDG_CACHE_HOME/faqbot``), so a start with an unchanged
+FAQ reads them instead of spending seconds re-computing them. The cache holds only staff-written
+FAQ text, keyed by its hash, never a patient's message.
+
+Without numpy or the weights file the matcher runs on words alone (``shared()`` is None): its
+confidence then lacks this view's evidence and answers less, never more.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+WEIGHTS = Path(__file__).parent / "data" / "minilm-l6.npz"
+VOCAB = Path(__file__).parent / "data" / "minilm-vocab.txt"
+DIM = 384
+CACHE_ROWS = 50_000  # phrasing vectors kept on disk (~75 MB at most); oldest dropped first
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("FAQBOT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "faqbot"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Meaning:
+    """Vectors (unit length, so a dot product is the cosine) for messages and phrasings."""
+
+    def __init__(self, encoder, version: str, cache: Path | None):
+        import numpy as np
+        self._np = np
+        self.encoder = encoder
+        self.dim = DIM
+        self._memo: dict[str, object] = {}  # phrasing text -> vector, for this process
+        self._lock = threading.Lock()
+        self._cache = cache / f"phrasings-{version}.npz" if cache else None
+        self._disk: dict[str, object] | None = None
+
+    def _read_disk(self) -> dict:
+        if self._disk is None:
+            self._disk = {}
+            if self._cache is not None and self._cache.exists():
+                try:
+                    with self._np.load(self._cache) as z:
+                        self._disk = dict(zip(z["keys"].tolist(), z["vecs"]))
+                except Exception:  # a broken cache costs time, never an answer
+                    log.warning("phrasing vector cache %s unreadable; rebuilding it", self._cache)
+        return self._disk
+
+    def _write_disk(self) -> None:
+        if self._cache is None:
+            return
+        np = self._np
+        keys = list(self._disk)[-CACHE_ROWS:]
+        tmp = self._cache.with_suffix(f".{os.getpid()}.tmp.npz")
+        try:
+            self._cache.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(tmp, keys=np.array(keys), vecs=np.stack([self._disk[k] for k in keys]))
+            os.replace(tmp, self._cache)
+        except OSError as e:
+            log.info("phrasing vector cache not written (%s): the next start re-embeds", type(e).__name__)
+            tmp.unlink(missing_ok=True)
+
+    def phrasings(self, texts: list[str]):
+        """A (len(texts), dim) matrix: memo, then the disk cache, then the model for the rest."""
+        np = self._np
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+            if missing:
+                disk = self._read_disk()
+                new = []
+                for t in missing:
+                    v = disk.get(_key(t))
+                    if v is None:
+                        new.append(t)
+                    else:
+                        self._memo[t] = v
+                if new:
+                    for t, v in zip(new, self.encoder.encode(new)):
+                        self._memo[t] = v
+                        disk[_key(t)] = v
+                    self._write_disk()
+            if not texts:
+                return np.zeros((0, self.dim), dtype=np.float32)
+            return np.stack([self._memo[t] for t in texts])
+
+    def message(self, text: str):
+        v = self._memo.get(text)
+        return v if v is not None else self.encoder.encode_one(text)
+
+
+_shared: Meaning | None = None
+_loaded = False
+_load_lock = threading.Lock()
+
+
+def shared() -> Meaning | None:
+    """The process's one Meaning (the weights are read once), or None when it cannot run."""
+    global _shared, _loaded
+    with _load_lock:
+        if not _loaded:
+            _loaded = True
+            try:
+                from .minilm import Encoder
+                enc = Encoder.load(str(WEIGHTS), str(VOCAB))
+                _shared = Meaning(enc, enc.version, cache_dir())
+            except Exception:
+                log.warning("sentence model unavailable (%s); matching on words alone", WEIGHTS,
+                            exc_info=True)
+                _shared = None
+        return _shared

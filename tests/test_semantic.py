@@ -1,0 +1,166 @@
+"""The matcher's meaning view (bot.semantic, bot.minilm): the numpy port must be the published
+model, its tokenizer the published tokenizer, its cache must save time without changing a
+decision or storing a patient's words, and the matcher must still work, more cautiously,
+without it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bot.matching as matching
+from bot import semantic
+from bot.faq import load_faq
+from bot.minilm import Encoder
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def meaning() -> semantic.Meaning:
+    m = semantic.shared()
+    assert m is not None, "the sentence model must load from the package's own files"
+    return m
+
+
+@pytest.fixture(scope="module")
+def faq():
+    return load_faq(ROOT / "faq.yaml")[0]
+
+
+def test_encoder_reproduces_the_published_model(meaning):
+    """Reference vectors came from sentence-transformers on torch (session 6); the shipped int8
+    weights and the numpy forward pass must give the same directions."""
+    ref = json.loads((DATA / "minilm_reference.json").read_text())
+    for text, vec in zip(ref["sentences"], ref["vectors"]):
+        assert float(meaning.encoder.encode_one(text) @ np.array(vec)) >= 0.999, text
+
+
+def test_batched_and_single_encoding_agree(meaning):
+    """Phrasings are embedded in padded batches, messages one at a time: a phrasing typed as a
+    message must get the same vector, or the cache would change decisions."""
+    texts = ["why can't I remember my session?", "ok", "can I drive home afterwards or should "
+             "someone pick me up, my infusion ends at 5", "\U0001F62D\U0001F62D", ""]
+    batch = meaning.encoder.encode(texts)
+    for text, row in zip(texts, batch):
+        assert np.allclose(row, meaning.encoder.encode_one(text), atol=1e-5), text
+        assert abs(float(row @ row) - 1.0) < 1e-4
+
+
+def _texts() -> list[str]:
+    out = []
+    for path in sorted(DATA.rglob("*.jsonl")):
+        out += [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    for path in [ROOT / "faq.yaml", *sorted(DATA.glob("*/faq.yaml"))]:
+        for e in load_faq(path)[0].entries:
+            out += [e.question, *e.alternates, e.answer]
+    return out + ["Caf\u00e9 na\u00efve r\u00e9sum\u00e9", "\u4e2d\u6587\u5b57 mixed", "[CLS] hi [SEP]",
+                  "x" * 150, "https://example.com/a?b=c", "\u200bzero\u00a0width", "k-hole???",
+                  "word " * 300, "", "   ", "\u2764\ufe0f\U0001F44D", "\u0130stanbul \u00df"]
+
+
+def test_tokenizer_gives_the_published_tokenizers_ids(meaning):
+    """The pure-Python WordPiece must split exactly as Hugging Face's tokenizers does for this
+    model (BERT uncased, truncated at 128), on every text the project holds and on odd input."""
+    tokenizers = pytest.importorskip("tokenizers")
+    ref = tokenizers.BertWordPieceTokenizer(str(semantic.VOCAB), clean_text=True,
+                                            handle_chinese_chars=True, strip_accents=None,
+                                            lowercase=True)
+    ref.enable_truncation(128)
+    texts = _texts()
+    assert len(texts) > 5000
+    mismatches = [t for t, e in zip(texts, ref.encode_batch(texts)) if meaning.encoder.tok.encode(t) != e.ids]
+    assert mismatches == []
+
+
+def test_phrasing_vectors_are_kept_on_disk_and_reused(tmp_path, meaning):
+    """A restart with an unchanged FAQ reads its vectors instead of re-computing them (seconds of
+    start-up), and reads exactly what was computed."""
+    calls = []
+
+    class Counting:
+        def __init__(self, enc):
+            self.enc = enc
+
+        def encode(self, texts):
+            calls.append(list(texts))
+            return self.enc.encode(texts)
+
+    phrasings = ["is the memory loss permanent", "can i drive afterwards", "what should i eat"]
+    first = semantic.Meaning(Counting(meaning.encoder), "v-test", tmp_path)
+    a = first.phrasings(phrasings)
+    assert calls == [phrasings]
+    second = semantic.Meaning(Counting(meaning.encoder), "v-test", tmp_path)
+    b = second.phrasings(phrasings + ["a new alternate"])
+    assert calls[1] == ["a new alternate"]  # only the new wording went through the model
+    assert np.array_equal(a, b[:3])
+    other = semantic.Meaning(Counting(meaning.encoder), "other-weights", tmp_path)
+    other.phrasings(phrasings)
+    assert calls[2] == phrasings  # vectors of other weights are never reused
+
+
+def test_the_cache_holds_no_patient_message(tmp_path, meaning):
+    m = semantic.Meaning(meaning.encoder, "v-test", tmp_path)
+    m.phrasings(["can i drive afterwards"])
+    m.message("my name is Jane Doe and I live at 12 Elm Street")
+    (cache,) = tmp_path.iterdir()
+    blob = cache.read_bytes()
+    assert b"Jane" not in blob and b"drive" not in blob  # keys are hashes, of phrasings only
+    with np.load(cache) as z:
+        assert len(z["keys"]) == 1
+
+
+def test_a_broken_cache_costs_time_not_answers(tmp_path, meaning):
+    m = semantic.Meaning(meaning.encoder, "v-test", tmp_path)
+    (tmp_path / "phrasings-v-test.npz").write_bytes(b"not a numpy file")
+    v = m.phrasings(["can i drive afterwards"])
+    assert np.allclose(v[0], meaning.encoder.encode_one("can i drive afterwards"), atol=1e-5)
+    with np.load(tmp_path / "phrasings-v-test.npz") as z:  # rewritten whole
+        assert len(z["keys"]) == 1
+
+
+@pytest.mark.parametrize("message, entry", [
+    ("tips for remembering what happened during my k session", "memory-improve"),
+    ("why are my memories of the session just flashes of feeling", "memory-emotional-fragments"),
+    ("whats known about doing this treatment for a long time", "safety-long-term"),
+    ("im scared of getting addicted, my brother had a drug problem. how likely is that with ketamine",
+     "safety-dependence"),
+    ("can i have a drink tonight after my treatment this morning", "safety-alcohol"),
+])
+def test_meaning_reaches_entries_the_words_alone_miss(faq, message, entry, monkeypatch):
+    """dev.jsonl messages the word model ranks wrong and the fused ranking gets right."""
+    assert matching.Matcher(faq).rank(message, 1)[0].id == entry
+    monkeypatch.setattr(matching, "MEANING_SHARE", 0.0)
+    assert matching.Matcher(faq).rank(message, 1)[0].id != entry
+
+
+def test_without_the_model_the_matcher_answers_from_words_and_answers_less(faq, monkeypatch):
+    """No numpy or no weights file must not stop the assistant; the fitted confidence then misses
+    this view's evidence, so it answers fewer messages, never more."""
+    rows = [json.loads(line) for line in (DATA / "dev.jsonl").read_text().splitlines() if line.strip()]
+    full = matching.Matcher(faq)
+    monkeypatch.setattr(semantic, "_loaded", True)
+    monkeypatch.setattr(semantic, "_shared", None)
+    words_only = matching.Matcher(faq)
+    assert words_only.var_vec is None
+    assert words_only.rank("can i drive home after my infusion", 1)[0].id == "safety-driving"
+    answered_full = {r["text"] for r in rows if full.match(r["text"]).kind == "answer"}
+    answered_words = {r["text"] for r in rows if words_only.match(r["text"]).kind == "answer"}
+    assert len(answered_words) < len(answered_full)
+
+
+def test_a_missing_weights_file_leaves_the_matcher_on_words(tmp_path, monkeypatch, faq):
+    monkeypatch.setattr(semantic, "WEIGHTS", tmp_path / "absent.npz")
+    monkeypatch.setattr(semantic, "_loaded", False)
+    monkeypatch.setattr(semantic, "_shared", None)
+    assert semantic.shared() is None
+    assert matching.Matcher(faq).rank("is the brain fog permanent", 1)
+
+
+def test_weights_name_themselves(meaning):
+    """The cache file is named by the weights' version, written by benchmarks/convert_minilm.py."""
+    assert meaning.encoder.version.endswith("-int8rows")
+    assert isinstance(Encoder.load(str(semantic.WEIGHTS), str(semantic.VOCAB)).version, str)

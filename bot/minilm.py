@@ -1,12 +1,14 @@
 """all-MiniLM-L6-v2 sentence embeddings with numpy only (no torch, no tokenizers, no safetensors).
 
-    enc = Encoder.load("minilm-l6-int8.npz")    # vocab.txt is read from the same folder
+    enc = Encoder.load("bot/data/minilm-l6.npz", "bot/data/minilm-vocab.txt")
     v = enc.encode_one("text")                    # (384,) float32, unit length
     m = enc.encode(["text", ...])                 # (n, 384) float32, unit rows
 
-The weights file comes from convert.py (float16, or int8 rows with a float32 scale each).  Both are
-expanded to float32 once at load -- numpy has no fast int8/float16 matmul -- except the 30,522-row
-token embedding table, which stays compact: a query only ever touches a few dozen of its rows.
+The weights file comes from benchmarks/convert_minilm.py (int8 rows with a float32 scale each; a
+float16 file loads too).  It is expanded to float32 once at load -- numpy has no fast int8/float16
+matmul -- except the 30,522-row token embedding table, which stays compact: a query only ever
+touches a few dozen of its rows.  What it costs and how close it stays to the published model:
+benchmarks/README.md (session 9); tests/test_semantic.py checks vectors and token ids.
 """
 from __future__ import annotations
 
@@ -159,6 +161,15 @@ def _gelu(x):
     return x
 
 
+def _one_blas_thread() -> None:
+    """One message's matrices are small (a dozen rows): a second BLAS thread saves ~1-3 ms on an
+    idle machine, but when another process holds a core, OpenBLAS's spinning threads made a
+    message take 230 ms (p90 700 ms) instead of 34 ms (session 9, benchmarks/README.md). The bot
+    must stay quick on a busy host, so the process's BLAS runs on one thread."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1, user_api="blas")
+
+
 class Encoder:
     def __init__(self, weights: dict, tokenizer: WordPiece):
         self.tok = tokenizer
@@ -182,6 +193,7 @@ class Encoder:
 
     @classmethod
     def load(cls, path: str, vocab: str | None = None) -> "Encoder":
+        _one_blas_thread()
         with np.load(path) as z:
             weights = {k: z[k] for k in z.files}
         return cls(weights, WordPiece(vocab or os.path.join(os.path.dirname(path), "vocab.txt")))

@@ -263,39 +263,38 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (benchmarks/README.md: 0.904 / 0.689 / 0.015 since
-    session 4's patient-worded alternates, written by someone who never saw dev.jsonl, with the
-    confidence fitted on eight clinics pooled); the issue's targets are top-1 >= 0.92 and
-    answered-right >= 0.85, not yet reached, so this guards what we have."""
+    """Regression gate at the level reached (benchmarks/README.md: 0.938 / 0.770 / 0.015 since
+    session 9's sentence-model view, with the confidence fitted on eight clinics pooled); the
+    issue's answered-right target of 0.85 is not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
-    assert q["top1"] >= 0.90, q
-    assert q["right"] >= 0.68, q
+    assert q["top1"] >= 0.93, q
+    assert q["right"] >= 0.76, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
-    (measured 0.833 / 0.348 / 0.000)."""
+    (measured 0.833 / 0.409 / 0.000 since session 9; 0.348 answered-right before)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.83, q
-    assert q["right"] >= 0.34, q
+    assert q["right"] >= 0.40, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_third_clinic_wrong_answers_stay_under_three_percent():
     """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on):
-    measured 0.775 / 0.348 / 0.000.  (Answered-right was 0.371 until session 4 added the eighth
-    clinic to the pooled confidence fit, which had 4.3% wrong answers on the old fit; precision
-    comes before coverage.)"""
+    measured 0.775 / 0.461 / 0.018 since session 9's sentence-model view (0.348 answered-right
+    before; 0.371 until session 4 added the eighth clinic to the pooled confidence fit, which had
+    4.3% wrong answers on the old fit; precision comes before coverage)."""
     q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.76, q
-    assert q["right"] >= 0.34, q
+    assert q["right"] >= 0.45, q
     assert q["wrong"] <= 0.03, q
 
 
 @pytest.mark.parametrize("folder, top1", [
-    ("fourth_clinic", 0.74), ("fifth_clinic", 0.66), ("sixth_clinic", 0.68),
-    ("seventh_clinic", 0.77), ("eighth_clinic", 0.72)])
+    ("fourth_clinic", 0.79), ("fifth_clinic", 0.75), ("sixth_clinic", 0.76),
+    ("seventh_clinic", 0.88), ("eighth_clinic", 0.84)])
 def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, top1):
     """Four more clinics written by people who never saw the matcher (ketamine, sleep, fertility,
     dental).  Their words were never tuned on; their labels only fed the pooled fit of the answer

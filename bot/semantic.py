@@ -79,7 +79,10 @@ class Meaning:
             os.replace(tmp, self._cache)
         except OSError as e:
             log.info("phrasing vector cache not written (%s): the next start re-embeds", type(e).__name__)
-            tmp.unlink(missing_ok=True)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:  # its directory may not exist at all
+                pass
 
     def phrasings(self, texts: list[str]):
         """A (len(texts), dim) matrix: memo, then the disk cache, then the model for the rest."""

@@ -164,3 +164,14 @@ def test_weights_name_themselves(meaning):
     """The cache file is named by the weights' version, written by benchmarks/convert_minilm.py."""
     assert meaning.encoder.version.endswith("-int8rows")
     assert isinstance(Encoder.load(str(semantic.WEIGHTS), str(semantic.VOCAB)).version, str)
+
+
+def test_an_unwritable_cache_costs_time_not_answers(tmp_path, meaning):
+    """A read-only or mistyped FAQBOT_CACHE_DIR must not stop the bot: vectors are computed and
+    kept in memory, and the next start computes them again."""
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    m = semantic.Meaning(meaning.encoder, "v-test", not_a_dir)
+    v = m.phrasings(["can i drive afterwards"])
+    assert np.allclose(v[0], meaning.encoder.encode_one("can i drive afterwards"), atol=1e-5)
+    assert not_a_dir.read_text() == "x"

@@ -37,6 +37,7 @@ Precision over coverage: a wrong confident answer is the worst thing the assista
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -49,6 +50,8 @@ from .confidence import Evidence, question_types
 from .entry_views import EntryViews
 from .faq import Faq
 from .vocab import DOMAIN_SYNONYMS, Lexicon
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,12 @@ class Matcher:
         self.var_weight = [sum(self._weight(t) for t in terms) or 1.0 for terms in self.var_terms]
         self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
         self.meaning = semantic.shared() if MEANING_SHARE else None
-        self.var_vec = self.meaning.phrasings(self.var_raw) if self.meaning else None
+        self.var_vec = None
+        if self.meaning is not None:
+            try:
+                self.var_vec = self.meaning.phrasings(self.var_raw)
+            except semantic.Unavailable:
+                log.warning("sentence model failed to load; matching on words alone", exc_info=True)
 
     def _build_second_rankers(self, a_words: list[list[str]]) -> None:
         q_words: list[list[str]] = [[] for _ in self.ids]
@@ -397,7 +405,10 @@ class Matcher:
         """Each top entry's cosine with the message: its closest phrasing's (negative: 0)."""
         if not top or not text.strip():
             return {}
-        sims = self.var_vec @ self.meaning.message(text)
+        try:
+            sims = self.var_vec @ self.meaning.message(text)
+        except semantic.Unavailable:  # every phrasing came from the cache, then the load failed
+            return {}
         return {e: max(0.0, max(float(sims[v]) for v in self.entry_vars[e])) for e in top}
 
     # ---- public API -------------------------------------------------------------------------------

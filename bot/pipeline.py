@@ -11,6 +11,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import semantic
 from .faq import Faq, FaqError, Problem, load_faq
 from .matching import Candidate, Matcher
 from .triage import EMERGENCY, LEXICON_VERSION, PROVIDER, Escalation, Triage
@@ -80,6 +81,7 @@ class Assistant:
                   ) -> tuple["Assistant", list[Problem]]:
         """``check_similar=False``: skip the 'entries so alike' advice, which ranks every phrasing
         with the matcher (0.4 s for 533 phrasings); the bot gives it after start-up instead."""
+        semantic.shared()  # starts loading the sentence model while the FAQ is read
         faq, warnings = load_faq(path, check_similar=check_similar)
         return cls(faq), warnings
 

@@ -43,13 +43,43 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+class Unavailable(RuntimeError):
+    """The weights could not be loaded: the matcher carries on with words alone."""
+
+
+class _Loading:
+    """The encoder, loaded in a thread: reading and expanding the weights (~0.2 s) overlaps the
+    rest of start-up, and a start whose phrasing vectors are all cached need not wait for it
+    before its first message."""
+
+    def __init__(self, load):
+        self._done = threading.Event()
+        self._value = self._error = None
+        threading.Thread(target=self._run, args=(load,), name="sentence-model", daemon=True).start()
+
+    def _run(self, load) -> None:
+        try:
+            self._value = load()
+        except Exception as e:  # noqa: BLE001 -- handed to whoever asks for the encoder
+            self._error = e
+        finally:
+            self._done.set()
+
+    def get(self):
+        self._done.wait()
+        if self._error is not None:
+            raise Unavailable(str(WEIGHTS)) from self._error
+        return self._value
+
+
 class Meaning:
     """Vectors (unit length, so a dot product is the cosine) for messages and phrasings."""
 
     def __init__(self, encoder, version: str, cache: Path | None):
+        """``encoder``: an Encoder, or a _Loading that will give one."""
         import numpy as np
         self._np = np
-        self.encoder = encoder
+        self._encoder = encoder
         self.dim = DIM
         self._memo: dict[str, object] = {}  # phrasing text -> vector, for this process
         self._lock = threading.Lock()
@@ -107,6 +137,12 @@ class Meaning:
                 return np.zeros((0, self.dim), dtype=np.float32)
             return np.stack([self._memo[t] for t in texts])
 
+    @property
+    def encoder(self):
+        if isinstance(self._encoder, _Loading):
+            self._encoder = self._encoder.get()
+        return self._encoder
+
     def message(self, text: str):
         v = self._memo.get(text)
         return v if v is not None else self.encoder.encode_one(text)
@@ -118,15 +154,21 @@ _load_lock = threading.Lock()
 
 
 def shared() -> Meaning | None:
-    """The process's one Meaning (the weights are read once), or None when it cannot run."""
+    """The process's one Meaning, or None when it cannot run (no numpy, no weights file). The
+    weights are read once, in a thread started by the first call (see _Loading); a load that
+    fails later raises Unavailable from ``encoder``."""
     global _shared, _loaded
     with _load_lock:
         if not _loaded:
             _loaded = True
             try:
+                import numpy as np
+
                 from .minilm import Encoder
-                enc = Encoder.load(str(WEIGHTS), str(VOCAB))
-                _shared = Meaning(enc, enc.version, cache_dir())
+                with np.load(WEIGHTS) as z:  # names the weights, for the cache (convert_minilm)
+                    version = str(z["version"])
+                loading = _Loading(lambda: Encoder.load(str(WEIGHTS), str(VOCAB)))
+                _shared = Meaning(loading, version, cache_dir())
             except Exception:
                 log.warning("sentence model unavailable (%s); matching on words alone", WEIGHTS,
                             exc_info=True)

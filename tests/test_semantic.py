@@ -175,3 +175,18 @@ def test_an_unwritable_cache_costs_time_not_answers(tmp_path, meaning):
     v = m.phrasings(["can i drive afterwards"])
     assert np.allclose(v[0], meaning.encoder.encode_one("can i drive afterwards"), atol=1e-5)
     assert not_a_dir.read_text() == "x"
+
+
+def test_weights_that_fail_to_load_leave_the_matcher_on_words(tmp_path, monkeypatch, faq):
+    """The weights load in a thread (start-up overlaps it), so a broken file is only found when
+    a vector is needed: that must cost the meaning view, not the reply."""
+    broken = tmp_path / "minilm-l6.npz"
+    np.savez(broken, version=np.array("broken-test"))  # names itself, holds no weights
+    monkeypatch.setattr(semantic, "WEIGHTS", broken)
+    monkeypatch.setattr(semantic, "_loaded", False)
+    monkeypatch.setattr(semantic, "_shared", None)
+    monkeypatch.setenv("FAQBOT_CACHE_DIR", str(tmp_path / "cache"))
+    assert semantic.shared() is not None
+    m = matching.Matcher(faq)
+    assert m.var_vec is None
+    assert m.rank("can i drive home after my infusion", 1)[0].id == "safety-driving"

@@ -406,10 +406,14 @@ class Matcher:
         if not top or not text.strip():
             return {}
         try:
-            sims = self.var_vec @ self.meaning.message(text)
+            q = self.meaning.message(text)
         except semantic.Unavailable:  # every phrasing came from the cache, then the load failed
             return {}
-        return {e: max(0.0, max(float(sims[v]) for v in self.entry_vars[e])) for e in top}
+        out = {}
+        for e in top:  # only the top entries' phrasings: at 4,000 variants the rest is wasted work
+            vs = self.entry_vars[e]  # empty when no phrasing has a word (found via its answer)
+            out[e] = max(0.0, float((self.var_vec[vs] @ q).max())) if vs else 0.0
+        return out
 
     # ---- public API -------------------------------------------------------------------------------
     def _ranked(self, text: str, limit: int | None, words: list[str] | None = None

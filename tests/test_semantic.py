@@ -190,3 +190,18 @@ def test_weights_that_fail_to_load_leave_the_matcher_on_words(tmp_path, monkeypa
     m = matching.Matcher(faq)
     assert m.var_vec is None
     assert m.rank("can i drive home after my infusion", 1)[0].id == "safety-driving"
+
+
+def test_an_entry_whose_wording_has_no_words_is_still_ranked():
+    """An emoji-only question gives the entry no phrasing vector; found through its answer, it
+    must get a meaning of 0, not an error for every message that mentions the answer's words."""
+    from bot.faq import parse_faq
+    faq, _ = parse_faq("faqs:\n"
+                       "  - id: hearts\n    question: \"\u2764\ufe0f\u2764\ufe0f\"\n"
+                       "    answer: Bladder pain after ketamine needs your provider.\n"
+                       "  - id: drive\n    question: Can I drive after my session?\n"
+                       "    alternates: [driving home, can i drive, behind the wheel]\n"
+                       "    answer: No driving until the next day.\n", check_similar=False)
+    m = matching.Matcher(faq)
+    assert [c.id for c in m.rank("bladder pain", 3)] == ["hearts"]
+    assert m.match("bladder pain").kind in {"answer", "suggest", "fallback"}

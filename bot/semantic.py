@@ -9,7 +9,8 @@ session 9). It is a second opinion, never the first: the word model still picks 
 Cost: one forward pass per message (a few ms) and one per FAQ phrasing. Phrasing vectors are
 kept in memory for the process (a reload or a second Matcher re-embeds only new wording) and on
 disk (``FAQBOT_CACHE_DIR``, default ``$XDG_CACHE_HOME/faqbot``), so a start with an unchanged
-FAQ reads them instead of spending seconds re-computing them. The cache holds only staff-written
+FAQ reads them instead of spending seconds re-computing them; the bundled faq.yaml's come with
+the package (``python -m bot.semantic --write-seed`` after editing it), for a first start. The cache holds only staff-written
 FAQ text, keyed by its hash, never a patient's message.
 
 Without numpy or the weights file the matcher runs on words alone (``shared()`` is None): its
@@ -75,8 +76,10 @@ class _Loading:
 class Meaning:
     """Vectors (unit length, so a dot product is the cosine) for messages and phrasings."""
 
-    def __init__(self, encoder, version: str, cache: Path | None):
-        """``encoder``: an Encoder, or a _Loading that will give one."""
+    def __init__(self, encoder, version: str, cache: Path | None, seed: Path | None = None):
+        """``encoder``: an Encoder, or a _Loading that will give one. ``seed``: a folder whose
+        read-only vectors (the bundled faq.yaml's, see write_seed) spare a first start the
+        seconds of computing them."""
         import numpy as np
         self._np = np
         self._encoder = encoder
@@ -85,16 +88,22 @@ class Meaning:
         self._lock = threading.Lock()
         self._cache = cache / f"phrasings-{version}.npz" if cache else None
         self._disk: dict[str, object] | None = None
+        self._seed_file = seed / f"phrasings-{version}.npz" if seed else None
+        self._seed: dict[str, object] | None = None
+
+    def _read(self, path: Path | None) -> dict:
+        if path is not None and path.exists():
+            try:
+                with self._np.load(path) as z:
+                    return dict(zip(z["keys"].tolist(), z["vecs"]))
+            except Exception:  # a broken cache costs time, never an answer
+                log.warning("phrasing vector cache %s unreadable; rebuilding it", path)
+        return {}
 
     def _read_disk(self) -> dict:
         if self._disk is None:
-            self._disk = {}
-            if self._cache is not None and self._cache.exists():
-                try:
-                    with self._np.load(self._cache) as z:
-                        self._disk = dict(zip(z["keys"].tolist(), z["vecs"]))
-                except Exception:  # a broken cache costs time, never an answer
-                    log.warning("phrasing vector cache %s unreadable; rebuilding it", self._cache)
+            self._disk = self._read(self._cache)
+            self._seed = self._read(self._seed_file)
         return self._disk
 
     def _write_disk(self) -> None:
@@ -124,6 +133,8 @@ class Meaning:
                 new = []
                 for t in missing:
                     v = disk.get(_key(t))
+                    if v is None:
+                        v = self._seed.get(_key(t))
                     if v is None:
                         new.append(t)
                     else:
@@ -168,9 +179,33 @@ def shared() -> Meaning | None:
                 with np.load(WEIGHTS) as z:  # names the weights, for the cache (convert_minilm)
                     version = str(z["version"])
                 loading = _Loading(lambda: Encoder.load(str(WEIGHTS), str(VOCAB)))
-                _shared = Meaning(loading, version, cache_dir())
+                _shared = Meaning(loading, version, cache_dir(), seed=WEIGHTS.parent)
             except Exception:
                 log.warning("sentence model unavailable (%s); matching on words alone", WEIGHTS,
                             exc_info=True)
                 _shared = None
         return _shared
+
+
+def write_seed(faq_path: str) -> Path:
+    """Vectors of one FAQ's phrasings, shipped beside the weights (python -m bot.semantic
+    --write-seed): the bundled faq.yaml starts in under a second on a machine with no cache."""
+    import numpy as np
+
+    from .faq import load_faq
+    from .minilm import Encoder
+    faq = load_faq(faq_path, check_similar=False)[0]
+    texts = list(dict.fromkeys(t for e in faq.entries for t in (e.question, *e.alternates)))
+    enc = Encoder.load(str(WEIGHTS), str(VOCAB))
+    out = WEIGHTS.parent / f"phrasings-{enc.version}.npz"
+    for old in WEIGHTS.parent.glob("phrasings-*.npz"):
+        old.unlink()
+    np.savez(out, keys=np.array([_key(t) for t in texts]), vecs=enc.encode(texts))
+    return out
+
+
+if __name__ == "__main__":  # python -m bot.semantic --write-seed [FAQ]
+    import sys
+    if sys.argv[1:2] != ["--write-seed"] or len(sys.argv) > 3:
+        sys.exit("usage: python -m bot.semantic --write-seed [faq.yaml]")
+    print("wrote", write_seed(sys.argv[2] if len(sys.argv) > 2 else "faq.yaml"))

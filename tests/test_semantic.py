@@ -205,3 +205,23 @@ def test_an_entry_whose_wording_has_no_words_is_still_ranked():
     m = matching.Matcher(faq)
     assert [c.id for c in m.rank("bladder pain", 3)] == ["hearts"]
     assert m.match("bladder pain").kind in {"answer", "suggest", "fallback"}
+
+
+def test_the_bundled_faq_starts_without_computing_a_vector(tmp_path, meaning, faq):
+    """bot/data ships the bundled faq.yaml's phrasing vectors, so `faqbot chat` on a fresh machine
+    (empty cache) starts in under a second; after editing faq.yaml, rerun
+    `python -m bot.semantic --write-seed` (a stale seed costs start-up time, never answers)."""
+    calls = []
+
+    class Counting:
+        def encode(self, texts):
+            calls.append(list(texts))
+            return meaning.encoder.encode(texts)
+
+    m = semantic.Meaning(Counting(), meaning.encoder.version, tmp_path, seed=semantic.WEIGHTS.parent)
+    texts = [t for e in faq.entries for t in (e.question, *e.alternates)]
+    vecs = m.phrasings(texts)
+    assert calls == [], "faq.yaml changed: run python -m bot.semantic --write-seed"
+    sample = texts[::25]
+    fresh = meaning.encoder.encode(sample)
+    assert np.allclose(vecs[::25], fresh, atol=1e-5)  # the seed holds the model's own vectors

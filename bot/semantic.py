@@ -97,7 +97,7 @@ class Meaning:
                 with self._np.load(path) as z:
                     return dict(zip(z["keys"].tolist(), z["vecs"]))
             except Exception:  # a broken cache costs time, never an answer
-                log.warning("phrasing vector cache %s unreadable; rebuilding it", path)
+                log.warning("phrasing vectors %s unreadable; computing them instead", path)
         return {}
 
     def _read_disk(self) -> dict:

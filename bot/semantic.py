@@ -10,8 +10,8 @@ Cost: one forward pass per message (a few ms) and one per FAQ phrasing. Phrasing
 kept in memory for the process (a reload or a second Matcher re-embeds only new wording) and on
 disk (``FAQBOT_CACHE_DIR``, default ``$XDG_CACHE_HOME/faqbot``), so a start with an unchanged
 FAQ reads them instead of spending seconds re-computing them; the bundled faq.yaml's come with
-the package (``python -m bot.semantic --write-seed`` after editing it), for a first start. The cache holds only staff-written
-FAQ text, keyed by its hash, never a patient's message.
+the package (``python -m bot.semantic --write-seed`` after editing it), for a first start. The
+cache holds only staff-written FAQ text, keyed by its hash, never a patient's message.
 
 Without numpy or the weights file the matcher runs on words alone (``shared()`` is None): its
 confidence then lacks this view's evidence and answers less, never more.
@@ -42,6 +42,13 @@ def cache_dir() -> Path:
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _save(path: Path, keys: list[str], vecs) -> None:
+    """The one file format of phrasing vectors (the cache and the shipped seed): hashed keys
+    beside a (n, DIM) matrix; Meaning._read reads it."""
+    import numpy as np
+    np.savez(path, keys=np.array(keys), vecs=vecs)
 
 
 class Unavailable(RuntimeError):
@@ -114,7 +121,7 @@ class Meaning:
         tmp = self._cache.with_suffix(f".{os.getpid()}.tmp.npz")
         try:
             self._cache.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(tmp, keys=np.array(keys), vecs=np.stack([self._disk[k] for k in keys]))
+            _save(tmp, keys, np.stack([self._disk[k] for k in keys]))
             os.replace(tmp, self._cache)
         except OSError as e:
             log.info("phrasing vector cache not written (%s): the next start re-embeds", type(e).__name__)
@@ -190,8 +197,6 @@ def shared() -> Meaning | None:
 def write_seed(faq_path: str) -> Path:
     """Vectors of one FAQ's phrasings, shipped beside the weights (python -m bot.semantic
     --write-seed): the bundled faq.yaml starts in under a second on a machine with no cache."""
-    import numpy as np
-
     from .faq import load_faq
     from .minilm import Encoder
     faq = load_faq(faq_path, check_similar=False)[0]
@@ -200,7 +205,7 @@ def write_seed(faq_path: str) -> Path:
     out = WEIGHTS.parent / f"phrasings-{enc.version}.npz"
     for old in WEIGHTS.parent.glob("phrasings-*.npz"):
         old.unlink()
-    np.savez(out, keys=np.array([_key(t) for t in texts]), vecs=enc.encode(texts))
+    _save(out, [_key(t) for t in texts], enc.encode(texts))
     return out
 
 

@@ -31,6 +31,17 @@ def faq():
     return load_faq(ROOT / "faq.yaml")[0]
 
 
+class Counting:
+    """The real encoder, recording which texts reached it: what the cache spared is what it saw."""
+
+    def __init__(self, encoder, calls: list):
+        self.encoder, self.calls = encoder, calls
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        return self.encoder.encode(texts)
+
+
 def test_encoder_reproduces_the_published_model(meaning):
     """Reference vectors came from sentence-transformers on torch (session 6); the shipped int8
     weights and the numpy forward pass must give the same directions."""
@@ -80,24 +91,15 @@ def test_phrasing_vectors_are_kept_on_disk_and_reused(tmp_path, meaning):
     """A restart with an unchanged FAQ reads its vectors instead of re-computing them (seconds of
     start-up), and reads exactly what was computed."""
     calls = []
-
-    class Counting:
-        def __init__(self, enc):
-            self.enc = enc
-
-        def encode(self, texts):
-            calls.append(list(texts))
-            return self.enc.encode(texts)
-
     phrasings = ["is the memory loss permanent", "can i drive afterwards", "what should i eat"]
-    first = semantic.Meaning(Counting(meaning.encoder), "v-test", tmp_path)
+    first = semantic.Meaning(Counting(meaning.encoder, calls), "v-test", tmp_path)
     a = first.phrasings(phrasings)
     assert calls == [phrasings]
-    second = semantic.Meaning(Counting(meaning.encoder), "v-test", tmp_path)
+    second = semantic.Meaning(Counting(meaning.encoder, calls), "v-test", tmp_path)
     b = second.phrasings(phrasings + ["a new alternate"])
     assert calls[1] == ["a new alternate"]  # only the new wording went through the model
     assert np.array_equal(a, b[:3])
-    other = semantic.Meaning(Counting(meaning.encoder), "other-weights", tmp_path)
+    other = semantic.Meaning(Counting(meaning.encoder, calls), "other-weights", tmp_path)
     other.phrasings(phrasings)
     assert calls[2] == phrasings  # vectors of other weights are never reused
 
@@ -212,13 +214,8 @@ def test_the_bundled_faq_starts_without_computing_a_vector(tmp_path, meaning, fa
     (empty cache) starts in under a second; after editing faq.yaml, rerun
     `python -m bot.semantic --write-seed` (a stale seed costs start-up time, never answers)."""
     calls = []
-
-    class Counting:
-        def encode(self, texts):
-            calls.append(list(texts))
-            return meaning.encoder.encode(texts)
-
-    m = semantic.Meaning(Counting(), meaning.encoder.version, tmp_path, seed=semantic.WEIGHTS.parent)
+    m = semantic.Meaning(Counting(meaning.encoder, calls), meaning.encoder.version, tmp_path,
+                         seed=semantic.WEIGHTS.parent)
     texts = [t for e in faq.entries for t in (e.question, *e.alternates)]
     vecs = m.phrasings(texts)
     assert calls == [], "faq.yaml changed: run python -m bot.semantic --write-seed"

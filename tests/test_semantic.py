@@ -139,6 +139,43 @@ def test_meaning_reaches_entries_the_words_alone_miss(faq, message, entry, monke
     assert matching.Matcher(faq).rank(message, 1)[0].id != entry
 
 
+@pytest.mark.parametrize("clinic, message, entry", [
+    ("third_clinic", "is a follow up shorter than the initial", "appointment-length"),
+    ("third_clinic", "i thought you'd just rub my back, is there more to it", "physio-vs-massage"),
+    ("fifth_clinic", "whats involved in cbti? is it just sleep hygiene tips", "cbti-what"),
+    ("sixth_clinic", "any trick so the jabs dont leave marks all over me", "injection-site-reactions"),
+    ("seventh_clinic", "do i have to have the xrays done at my exam or can i say no thanks",
+     "dental-xrays"),
+])
+def test_meaning_offers_entries_that_share_no_word_with_the_message(clinic, message, entry,
+                                                                     monkeypatch):
+    """Labelled messages whose right entry the word model never ranks: the sentence model's own
+    top entries join the re-ranking and reach the "did you mean" list (top 5)."""
+    clinic_faq = load_faq(DATA / clinic / "faq.yaml", check_similar=False)[0]
+    assert entry in [c.id for c in matching.Matcher(clinic_faq).rank(message, 5)]
+    monkeypatch.setattr(matching, "MEANING_POOL", 0)
+    assert entry not in [c.id for c in matching.Matcher(clinic_faq).rank(message, 5)]
+
+
+def test_entries_found_by_meaning_alone_leave_every_answer_as_it_was(faq, monkeypatch):
+    """The answer decision was fitted on the word top's evidence; the meaning pool may reorder
+    suggestions but must not make the matcher answer anything it would not have answered."""
+    texts = [json.loads(line)["text"] for line in (DATA / "dev.jsonl").read_text().splitlines()
+             if line.strip()]
+    with_pool = matching.Matcher(faq)
+    monkeypatch.setattr(matching, "MEANING_POOL", 0)
+    without = matching.Matcher(faq)
+    changed = []
+    for t in texts:
+        monkeypatch.setattr(matching, "MEANING_POOL", 3)
+        a = with_pool.match(t)
+        monkeypatch.setattr(matching, "MEANING_POOL", 0)
+        b = without.match(t)
+        if (a.kind == "answer") != (b.kind == "answer") or (a.kind == "answer" and a.best.id != b.best.id):
+            changed.append(t)
+    assert not changed
+
+
 def test_without_the_model_the_matcher_answers_from_words_and_answers_less(faq, monkeypatch):
     """No numpy or no weights file must not stop the assistant; the fitted confidence then misses
     this view's evidence, so it answers fewer messages, never more."""

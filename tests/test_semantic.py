@@ -157,6 +157,23 @@ def test_meaning_offers_entries_that_share_no_word_with_the_message(clinic, mess
     assert entry not in [c.id for c in matching.Matcher(clinic_faq).rank(message, 5)]
 
 
+@pytest.mark.parametrize("clinic, message, entry, kind", [
+    ("third_clinic", "is a follow up shorter than the initial", "appointment-length", "suggest"),
+    ("sixth_clinic", "any trick so the jabs dont leave marks all over me", "injection-site-reactions",
+     "fallback"),
+])
+def test_an_entry_found_by_meaning_alone_is_never_answered(clinic, message, entry, kind):
+    """Ranked first on meaning alone, with no word in common: right here, but the words give no
+    evidence, so the patient gets "did you mean" (or, with a score this low, the fallback),
+    never an outright answer."""
+    m = matching.Matcher(load_faq(DATA / clinic / "faq.yaml", check_similar=False)[0])
+    result = m.match(message)
+    assert result.best.id == entry
+    assert result.kind == kind
+    if kind == "suggest":
+        assert entry in [c.id for c in result.suggested]
+
+
 def test_entries_found_by_meaning_alone_leave_every_answer_as_it_was(faq, monkeypatch):
     """The answer decision was fitted on the word top's evidence; the meaning pool may reorder
     suggestions but must not make the matcher answer anything it would not have answered."""

@@ -28,6 +28,8 @@ against its answer.  They are fused into the score with small weights: they most
 near-ties the word model gets wrong.  A last opinion reads meaning rather than words: the cosine
 of a small sentence model's vectors for the message and the entry's closest phrasing
 (bot.semantic), which knows that "blank out" is about memory when no FAQ phrasing says so.
+That model also brings its own nearest entries into the re-ranked set (MEANING_POOL), so an entry
+sharing no word with the message can still be offered as "did you mean" (never answered outright).
 Measured effect of each part: benchmarks/README.md.
 
 The decision is deliberately cautious: ``answer`` only when a small logistic model over generic

@@ -423,11 +423,12 @@ class Matcher:
 
     def _meaning_pool(self, cos, have: set[int]) -> list[int]:
         """The MEANING_POOL entries not in ``have`` whose closest phrasing is closest to the
-        message in meaning.  The word model cannot rank an entry it shares no word with ("is a
-        follow up shorter than the initial" vs "how long is an appointment"); these join the
-        re-ranking so that they can be offered as "did you mean", while the answer decision keeps
-        reading the word top's evidence only, as it was fitted (session 10: on the eight labelled
-        clinics no answer changed; 18 messages moved their right entry into the top 5, none down)."""
+        message in meaning.  The word model never brings an entry it shares no word with ("is a
+        follow up shorter than the initial" vs "how long is an appointment"), nor one it ranks
+        below RERANK_TOP, to the second opinions; these join the re-ranking so that they can be
+        offered as "did you mean", while the answer decision keeps reading the word top's
+        evidence only, as it was fitted (session 10: on the eight labelled clinics no answer
+        changed; 18 messages moved their right entry into the top 5, none down)."""
         k = min(len(cos), 4 * MEANING_POOL + 8)  # enough phrasings for MEANING_POOL new entries
         if k == 0:
             return []

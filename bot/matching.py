@@ -388,7 +388,7 @@ class Matcher:
         if ANSWER_SHARE:
             bm = self.views.answer_bm25(qs, top)
             best = self.views.bm25_ceiling(qs)
-            if bm and max(bm[e] for e in wtop) > 0:
+            if max((bm[e] for e in wtop), default=0.0) > 0:
                 ev.answer_top = max(wtop, key=lambda e: (bm[e], scores[e]))
             if best > 0:
                 for e in top:

@@ -177,6 +177,10 @@ class Matcher:
         self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
         self.meaning = semantic.shared() if MEANING_SHARE else None
         self.var_vec = None
+        # each entry's phrasings are one run of rows (built entry by entry above): an entry's
+        # closest phrasing is one reduceat over the runs of the entries that have phrasings
+        self._vec_entries = [e for e, vs in enumerate(self.entry_vars) if vs]
+        self._vec_starts = [self.entry_vars[e][0] for e in self._vec_entries]
         if self.meaning is not None:
             try:
                 self.var_vec = self.meaning.phrasings(self.var_raw)
@@ -364,11 +368,16 @@ class Matcher:
         Also returns the entry the character view alone puts first among them (see match)."""
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
         wtop = list(top)  # the evidence features read these only (as fitted)
-        cos = self._cosines(text)
-        if MEANING_POOL and cos is not None:
-            for e in self._meaning_pool(cos, set(top)):
-                scores.setdefault(e, 0.0)
-                top.append(e)
+        closest = self._closest(text)
+        if closest is not None:
+            ev.sem_entry = closest
+            i1 = int(closest.argmax())  # and the runner-up's value (ties: equal to the best)
+            second = float(closest[closest.argpartition(-2)[-2]]) if len(closest) > 1 else 0.0
+            ev.sem_best = (i1, float(closest[i1]), second)
+            if MEANING_POOL:
+                for e in self._meaning_pool(closest, set(top)):
+                    scores.setdefault(e, 0.0)
+                    top.append(e)
         total = 1.0 + CHAR_SHARE + BM25_SHARE + ANSWER_SHARE
         extra: dict[int, float] = {}
         char = self.views.char(words, top)
@@ -393,7 +402,7 @@ class Matcher:
             if best > 0:
                 for e in top:
                     extra[e] = extra.get(e, 0.0) + ANSWER_SHARE * min(1.0, bm[e] / best)
-        meaning = self._meaning(cos, top) if cos is not None and top else {}
+        meaning = {e: float(closest[e]) for e in top} if closest is not None else {}
         if meaning:
             ev.sem = {e: meaning[e] for e in wtop}
             ev.sem_top = max(wtop, key=lambda e: (meaning[e], scores[e]))
@@ -411,17 +420,23 @@ class Matcher:
             out[e] = s
         return out, ev
 
-    def _cosines(self, text: str):
-        """The message's cosine with every phrasing (one vector per message: ~9 ms; the product
-        ~0.3 ms at 4,000 variants), or None when the sentence model cannot run."""
+    def _closest(self, text: str):
+        """Each entry's cosine with the message: its closest phrasing's, negative read as 0 (one
+        vector per message: ~9 ms; the product and the per-entry maxima ~0.3 ms at 4,000
+        variants), or None when the sentence model cannot run."""
         if self.var_vec is None or not text.strip():
             return None
         try:
-            return self.var_vec @ self.meaning.message(text)
+            cos = self.var_vec @ self.meaning.message(text)
         except semantic.Unavailable:  # every phrasing came from the cache, then the load failed
             return None
+        import numpy as np  # present whenever var_vec is
+        closest = np.zeros(len(self.ids), dtype=np.float32)
+        if self._vec_starts:
+            closest[self._vec_entries] = np.maximum.reduceat(cos, self._vec_starts)
+        return np.maximum(closest, 0.0, out=closest)
 
-    def _meaning_pool(self, cos, have: set[int]) -> list[int]:
+    def _meaning_pool(self, closest, have: set[int]) -> list[int]:
         """The MEANING_POOL entries not in ``have`` whose closest phrasing is closest to the
         message in meaning.  The word model never brings an entry it shares no word with ("is a
         follow up shorter than the initial" vs "how long is an appointment"), nor one it ranks
@@ -429,28 +444,8 @@ class Matcher:
         offered as "did you mean", while the answer decision keeps reading the word top's
         evidence only, as it was fitted (session 10: on the eight labelled clinics no answer
         changed; 18 messages moved their right entry into the top 5, none down)."""
-        k = min(len(cos), 4 * MEANING_POOL + 8)  # enough phrasings for MEANING_POOL new entries
-        if k == 0:
-            return []
-        idx = (-cos).argpartition(k - 1)[:k]
-        out: list[int] = []
-        for v in idx[(-cos[idx]).argsort()]:
-            if cos[v] < MEANING_POOL_MIN:
-                break
-            e = self.var_entry[v]
-            if e not in have and e not in out:
-                out.append(e)
-                if len(out) == MEANING_POOL:
-                    break
-        return out
-
-    def _meaning(self, cos, top: list[int]) -> dict[int, float]:
-        """Each top entry's cosine with the message: its closest phrasing's (negative: 0)."""
-        out = {}
-        for e in top:
-            vs = self.entry_vars[e]  # empty when no phrasing has a word (found via its answer)
-            out[e] = max(0.0, float(cos[vs].max())) if vs else 0.0
-        return out
+        best = (-closest).argsort(kind="stable")[:len(have) + MEANING_POOL]
+        return [int(e) for e in best if e not in have and closest[e] >= MEANING_POOL_MIN][:MEANING_POOL]
 
     # ---- public API -------------------------------------------------------------------------------
     def _ranked(self, text: str, limit: int | None, words: list[str] | None = None

@@ -274,34 +274,36 @@ def test_dev_set_quality_floor():
 
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
-    (measured 0.833 / 0.409 / 0.000 since session 9; 0.348 answered-right before)."""
+    (measured 0.833 / 0.439 / 0.012 since session 10's global meaning lead in the confidence;
+    0.409 / 0.000 in session 9, 0.348 answered-right before)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.83, q
-    assert q["right"] >= 0.40, q
+    assert q["right"] >= 0.43, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_third_clinic_wrong_answers_stay_under_three_percent():
     """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on):
-    measured 0.775 / 0.461 / 0.018 since session 9's sentence-model view (0.348 answered-right
+    measured 0.787 / 0.494 / 0.018 since session 10 (0.775 / 0.461 in session 9, 0.348 answered-right
     before; 0.371 until session 4 added the eighth clinic to the pooled confidence fit, which had
     4.3% wrong answers on the old fit; precision comes before coverage)."""
     q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
-    assert q["top1"] >= 0.76, q
-    assert q["right"] >= 0.45, q
+    assert q["top1"] >= 0.78, q
+    assert q["right"] >= 0.48, q
     assert q["wrong"] <= 0.03, q
 
 
-@pytest.mark.parametrize("folder, top1", [
-    ("fourth_clinic", 0.79), ("fifth_clinic", 0.75), ("sixth_clinic", 0.76),
-    ("seventh_clinic", 0.88), ("eighth_clinic", 0.84)])
-def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, top1):
+@pytest.mark.parametrize("folder, top1, right", [
+    ("fourth_clinic", 0.79, 0.42), ("fifth_clinic", 0.75, 0.45), ("sixth_clinic", 0.77, 0.50),
+    ("seventh_clinic", 0.89, 0.67), ("eighth_clinic", 0.84, 0.58)])
+def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, top1, right):
     """Four more clinics written by people who never saw the matcher (ketamine, sleep, fertility,
     dental).  Their words were never tuned on; their labels only fed the pooled fit of the answer
     confidence.  A wrong confident answer is the worst failure, so the gate is on wrong answers."""
     q = _quality(DATA / folder / "faq.yaml", DATA / folder / "messages.jsonl")
     assert q["wrong"] <= 0.03, q
     assert q["top1"] >= top1, q
+    assert q["right"] >= right, q  # the levels of session 10 (benchmarks/README.md)
 
 
 class _Stricter(Matcher):

@@ -174,6 +174,19 @@ def test_an_entry_found_by_meaning_alone_is_never_answered(clinic, message, entr
         assert entry in [c.id for c in result.suggested]
 
 
+def test_global_meaning_lead_reads_the_whole_faq():
+    """sem_glead: the best entry's lead in meaning over every entry of the FAQ, negative when
+    one the word model never reached is nearer (the confidence then drops)."""
+    from bot.confidence import Evidence, features
+    ev = Evidence({0: 1.0}, {0: 1}, 1, 1.0, 0.0)
+    ev.sem_entry = np.array([0.5, 0.8, 0.2], dtype=np.float32)
+    ev.sem_best = (1, 0.8, 0.5)
+    assert features([(0, 0.6), (2, 0.3)], ev)["sem_glead"] == pytest.approx(-0.3)
+    assert features([(1, 0.6), (0, 0.3)], ev)["sem_glead"] == pytest.approx(0.3)
+    ev.sem_entry = ev.sem_best = None  # no sentence model: no evidence either way
+    assert features([(0, 0.6)], ev)["sem_glead"] == 0.0
+
+
 def test_entries_found_by_meaning_alone_leave_every_answer_as_it_was(faq, monkeypatch):
     """The answer decision was fitted on the word top's evidence; the meaning pool may reorder
     suggestions but must not make the matcher answer anything it would not have answered."""

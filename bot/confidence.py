@@ -76,7 +76,8 @@ class Evidence:
     sem: dict[int, float] | None = None  # sentence-model cosine per top entry (bot.semantic)
     sem_top: int | None = None
     sem_entry: object | None = None  # every entry's cosine (its closest phrasing), a numpy array
-    sem_best: tuple[int, float, float] | None = None  # the entry nearest in meaning, its cosine, the runner-up's
+    # the entry nearest in meaning, its cosine, and the runner-up's cosine
+    sem_best: tuple[int, float, float] | None = None
 
 
 def features(order: list[tuple[int, float]], ev: Evidence) -> dict[str, float]:

@@ -445,7 +445,8 @@ class Matcher:
         evidence only, as it was fitted (session 10: on the eight labelled clinics no answer
         changed; 18 messages moved their right entry into the top 5, none down)."""
         best = (-closest).argsort(kind="stable")[:len(have) + MEANING_POOL]
-        return [int(e) for e in best if e not in have and closest[e] >= MEANING_POOL_MIN][:MEANING_POOL]
+        pool = [int(e) for e in best if e not in have and closest[e] >= MEANING_POOL_MIN]
+        return pool[:MEANING_POOL]
 
     # ---- public API -------------------------------------------------------------------------------
     def _ranked(self, text: str, limit: int | None, words: list[str] | None = None

@@ -41,7 +41,7 @@ MAX_WRONG = 0.03
 L2 = 1.0
 FEATURES = ["best", "margin", "best_x_margin", "ratio", "char_agrees", "char_lead", "bm25_agrees",
             "answer_agrees", "explained", "unknown_share", "content_words", "coord", "qtype_mismatch",
-            "sem_agrees", "sem_lead", "sem_cos", "sem_glead"]
+            "sem_agrees", "sem_lead", "sem_cos", "sem_glead", "ans_cos", "ans_lead"]
 
 
 def collect(faq, msgs):
@@ -77,7 +77,7 @@ def collect(faq, msgs):
 SIGNS = {"best": 1, "margin": 1, "best_x_margin": 1, "ratio": -1, "char_agrees": 1,
          "char_lead": 1, "bm25_agrees": 1, "answer_agrees": 1, "explained": 1,
          "unknown_share": -1, "content_words": 0, "coord": 1, "qtype_mismatch": -1,
-         "sem_agrees": 1, "sem_lead": 1, "sem_cos": 1, "sem_glead": 1}
+         "sem_agrees": 1, "sem_lead": 1, "sem_cos": 1, "sem_glead": 1, "ans_cos": 1, "ans_lead": 1}
 
 
 def fit(parts):

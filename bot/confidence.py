@@ -4,8 +4,9 @@ A separate concern from ranking: the ranking (bot.matching) orders entries; this
 generic properties of that ranking -- the runner-up's score as a share of the best, whether the
 character and answer views put the same entry first and by how much, how much of the message the
 entry explains, how many of its words it matched, how much of it the FAQ never mentions, whether
-the message asks for something (a cost, a time, a place) none of the entry's phrasings asks --
-and turns them into a probability with a small logistic model.  The features say nothing of one
+the message asks for something (a cost, a time, a place) none of the entry's phrasings asks, how
+near in meaning the entry's phrasings and its answer are to the message, against the other entries'
+-- and turns them into a probability with a small logistic model.  The features say nothing of one
 clinic's words, so the fit carries to a clinic nobody here has seen; benchmarks/fit_confidence.py
 fits CONFIDENCE on every labelled clinic pooled and writes both constants below
 (benchmarks/README.md has the left-out figures).
@@ -19,27 +20,25 @@ from dataclasses import dataclass
 # Answer only at this probability or more: the lowest bar keeping wrong answers <= 3% on each of the
 # eight labelled clinics (fit_confidence.py).  Fitted on one clinic, a bar that looked safe gave
 # clinics written later 3.6-5.6% wrong answers; left out of the fit one at a time, the clinics now
-# see 1.2-3.1% (mean 1.8%; session 10, with the sentence model's lead over the whole FAQ):
+# see 0-3.1% (mean 1.3%; session 11, with how near in meaning the entry's answer is to the message):
 # benchmarks/README.md.
-ANSWER_CONFIDENCE = 0.865
+ANSWER_CONFIDENCE = 0.86
 
 # Fitted by benchmarks/fit_confidence.py (sign-constrained: a feature whose weight takes the wrong
 # side is dropped, which is why the raw score and lead, on their own scale per clinic, are absent).
 CONFIDENCE: dict[str, float] = {
-    "bias": -6.9551,
-    "ratio": -1.8371,
-    "char_agrees": 0.3210,
-    "char_lead": 2.5018,
-    "answer_agrees": 0.4208,
-    "explained": 1.1273,
-    "unknown_share": -0.9905,
-    "content_words": 2.8809,
-    "coord": 3.5639,
-    "qtype_mismatch": -0.7372,
-    "sem_agrees": 0.0480,
-    "sem_lead": 0.6050,
-    "sem_cos": 1.6469,
-    "sem_glead": 8.3407,
+    "bias": -7.3356,
+    "ratio": -2.3080,
+    "char_agrees": 0.3075,
+    "char_lead": 1.1352,
+    "explained": 2.3495,
+    "unknown_share": -1.1633,
+    "content_words": 2.7859,
+    "coord": 3.1242,
+    "qtype_mismatch": -0.8637,
+    "sem_glead": 7.0277,
+    "ans_cos": 4.4255,
+    "ans_lead": 5.3625,
 }
 
 # What a question asks for, read from its wording: "how much does the test cost" is not answered
@@ -78,6 +77,7 @@ class Evidence:
     sem_entry: object | None = None  # every entry's cosine (its closest phrasing), a numpy array
     # the entry nearest in meaning, its cosine, and the runner-up's cosine
     sem_best: tuple[int, float, float] | None = None
+    ans: object | None = None  # every entry's answer's cosine with the message, a numpy array
 
 
 def features(order: list[tuple[int, float]], ev: Evidence) -> dict[str, float]:
@@ -105,7 +105,20 @@ def features(order: list[tuple[int, float]], ev: Evidence) -> dict[str, float]:
         "sem_lead": sem.get(e1, 0.0) - max((v for e, v in sem.items() if e != e1), default=0.0),
         "sem_cos": sem.get(e1, 0.0),
         "sem_glead": _global_lead(ev, e1),
+        "ans_cos": float(ev.ans[e1]) if ev.ans is not None else 0.0,
+        "ans_lead": _answer_lead(order, ev),
     }
+
+
+def _answer_lead(order: list[tuple[int, float]], ev: Evidence) -> float:
+    """How much nearer in meaning the best entry's answer is to the message than the answers of
+    the next four ranked entries of the word top (ev.sem's; the meaning pool's entries never
+    change an answer): a question its siblings' answers address better is doubtful."""
+    if ev.ans is None:
+        return 0.0
+    wtop = ev.sem or {}
+    rest = [float(ev.ans[e]) for e, _ in order[1:] if e in wtop][:4]
+    return float(ev.ans[order[0][0]]) - max(rest, default=0.0)
 
 
 def _global_lead(ev: Evidence, e1: int) -> float:

@@ -177,6 +177,7 @@ class Matcher:
         self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
         self.meaning = semantic.shared() if MEANING_SHARE else None
         self.var_vec = None
+        self.ans_vec = None  # one row per entry: its answer's vector (for the confidence)
         # each entry's phrasings are one run of rows (built entry by entry above): an entry's
         # closest phrasing is one reduceat over the runs of the entries that have phrasings
         self._vec_entries = [e for e, vs in enumerate(self.entry_vars) if vs]
@@ -184,6 +185,7 @@ class Matcher:
         if self.meaning is not None:
             try:
                 self.var_vec = self.meaning.phrasings(self.var_raw)
+                self.ans_vec = self.meaning.phrasings([e.answer for e in faq.entries])
             except semantic.Unavailable:
                 log.warning("sentence model failed to load; matching on words alone", exc_info=True)
 
@@ -368,7 +370,8 @@ class Matcher:
         Also returns the entry the character view alone puts first among them (see match)."""
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:RERANK_TOP]
         wtop = list(top)  # the evidence features read these only (as fitted)
-        closest = self._closest(text)
+        closest, answers = self._closest(text)
+        ev.ans = answers
         if closest is not None:
             ev.sem_entry = closest
             i1 = int(closest.argmax())  # and the runner-up's value (ties: equal to the best)
@@ -421,20 +424,21 @@ class Matcher:
         return out, ev
 
     def _closest(self, text: str):
-        """Each entry's cosine with the message: its closest phrasing's, negative read as 0 (one
-        vector per message: ~9 ms; the product and the per-entry maxima ~0.3 ms at 4,000
-        variants), or None when the sentence model cannot run."""
+        """Each entry's cosine with the message: its closest phrasing's, and its answer's; negative
+        read as 0 (one vector per message: ~9 ms; the products and the per-entry maxima ~0.3 ms at
+        4,000 variants), or (None, None) when the sentence model cannot run."""
         if self.var_vec is None or not text.strip():
-            return None
+            return None, None
         try:
-            cos = self.var_vec @ self.meaning.message(text)
+            vec = self.meaning.message(text)
         except semantic.Unavailable:  # every phrasing came from the cache, then the load failed
-            return None
+            return None, None
         import numpy as np  # present whenever var_vec is
+        cos = self.var_vec @ vec
         closest = np.zeros(len(self.ids), dtype=np.float32)
         if self._vec_starts:
             closest[self._vec_entries] = np.maximum.reduceat(cos, self._vec_starts)
-        return np.maximum(closest, 0.0, out=closest)
+        return np.maximum(closest, 0.0, out=closest), np.maximum(self.ans_vec @ vec, 0.0)
 
     def _meaning_pool(self, closest, have: set[int]) -> list[int]:
         """The MEANING_POOL entries not in ``have`` whose closest phrasing is closest to the

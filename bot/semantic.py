@@ -195,12 +195,12 @@ def shared() -> Meaning | None:
 
 
 def write_seed(faq_path: str) -> Path:
-    """Vectors of one FAQ's phrasings, shipped beside the weights (python -m bot.semantic
+    """Vectors of one FAQ's phrasings and answers, shipped beside the weights (python -m bot.semantic
     --write-seed): the bundled faq.yaml starts in under a second on a machine with no cache."""
     from .faq import load_faq
     from .minilm import Encoder
     faq = load_faq(faq_path, check_similar=False)[0]
-    texts = list(dict.fromkeys(t for e in faq.entries for t in (e.question, *e.alternates)))
+    texts = list(dict.fromkeys(t for e in faq.entries for t in (e.question, *e.alternates, e.answer)))
     enc = Encoder.load(str(WEIGHTS), str(VOCAB))
     out = WEIGHTS.parent / f"phrasings-{enc.version}.npz"
     for old in WEIGHTS.parent.glob("phrasings-*.npz"):

@@ -277,13 +277,13 @@ def test_an_entry_whose_wording_has_no_words_is_still_ranked():
 
 
 def test_the_bundled_faq_starts_without_computing_a_vector(tmp_path, meaning, faq):
-    """bot/data ships the bundled faq.yaml's phrasing vectors, so `faqbot chat` on a fresh machine
+    """bot/data ships the bundled faq.yaml's phrasing and answer vectors, so `faqbot chat` on a fresh machine
     (empty cache) starts in under a second; after editing faq.yaml, rerun
     `python -m bot.semantic --write-seed` (a stale seed costs start-up time, never answers)."""
     calls = []
     m = semantic.Meaning(Counting(meaning.encoder, calls), meaning.encoder.version, tmp_path,
                          seed=semantic.WEIGHTS.parent)
-    texts = [t for e in faq.entries for t in (e.question, *e.alternates)]
+    texts = [t for e in faq.entries for t in (e.question, *e.alternates, e.answer)]
     vecs = m.phrasings(texts)
     assert calls == [], "faq.yaml changed: run python -m bot.semantic --write-seed"
     sample = texts[::25]

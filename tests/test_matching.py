@@ -263,39 +263,40 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 
 def test_dev_set_quality_floor():
-    """Regression gate at the level reached (benchmarks/README.md: 0.938 / 0.770 / 0.015 since
-    session 9's sentence-model view, with the confidence fitted on eight clinics pooled); the
+    """Regression gate at the level reached (benchmarks/README.md: 0.938 / 0.789 / 0.011 since
+    session 11's answer-meaning features; 0.938 / 0.770 / 0.015 in sessions 9-10, with the
+    confidence fitted on eight clinics pooled); the
     issue's answered-right target of 0.85 is not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
     assert q["top1"] >= 0.93, q
-    assert q["right"] >= 0.76, q
+    assert q["right"] >= 0.78, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_other_clinic_quality_floor():
     """A clinic the matcher was not tuned for (TMS): generalisation must not silently regress
-    (measured 0.833 / 0.439 / 0.012 since session 10's global meaning lead in the confidence;
-    0.409 / 0.000 in session 9, 0.348 answered-right before)."""
+    (measured 0.833 / 0.515 / 0.012 since session 11's answer-meaning features; 0.439 / 0.012 in
+    session 10, 0.409 / 0.000 in session 9, 0.348 answered-right before)."""
     q = _quality(DATA / "other_clinic" / "faq.yaml", DATA / "other_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.83, q
-    assert q["right"] >= 0.43, q
+    assert q["right"] >= 0.51, q
     assert q["wrong"] <= 0.03, q
 
 
 def test_third_clinic_wrong_answers_stay_under_three_percent():
     """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on):
-    measured 0.787 / 0.494 / 0.018 since session 10 (0.775 / 0.461 in session 9, 0.348 answered-right
-    before; 0.371 until session 4 added the eighth clinic to the pooled confidence fit, which had
+    measured 0.787 / 0.573 / 0.018 since session 11 (0.494 answered-right in session 10, 0.775 / 0.461
+    in session 9, 0.348 before; 0.371 until session 4 added the eighth clinic to the pooled confidence fit, which had
     4.3% wrong answers on the old fit; precision comes before coverage)."""
     q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
     assert q["top1"] >= 0.78, q
-    assert q["right"] >= 0.48, q
+    assert q["right"] >= 0.57, q
     assert q["wrong"] <= 0.03, q
 
 
 @pytest.mark.parametrize("folder, top1, right", [
-    ("fourth_clinic", 0.79, 0.42), ("fifth_clinic", 0.75, 0.45), ("sixth_clinic", 0.77, 0.50),
-    ("seventh_clinic", 0.89, 0.67), ("eighth_clinic", 0.84, 0.58)])
+    ("fourth_clinic", 0.79, 0.43), ("fifth_clinic", 0.75, 0.48), ("sixth_clinic", 0.77, 0.54),
+    ("seventh_clinic", 0.89, 0.68), ("eighth_clinic", 0.84, 0.62)])
 def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, top1, right):
     """Four more clinics written by people who never saw the matcher (ketamine, sleep, fertility,
     dental).  Their words were never tuned on; their labels only fed the pooled fit of the answer
@@ -303,7 +304,7 @@ def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, t
     q = _quality(DATA / folder / "faq.yaml", DATA / folder / "messages.jsonl")
     assert q["wrong"] <= 0.03, q
     assert q["top1"] >= top1, q
-    assert q["right"] >= right, q  # the levels of session 10 (benchmarks/README.md)
+    assert q["right"] >= right, q  # the levels of session 11 (benchmarks/README.md)
 
 
 class _Stricter(Matcher):

@@ -187,6 +187,38 @@ def test_global_meaning_lead_reads_the_whole_faq():
     assert features([(0, 0.6)], ev)["sem_glead"] == 0.0
 
 
+def test_answer_meaning_lead_compares_the_word_tops_answers_only():
+    """ans_lead: how much nearer the best entry's answer is to the message than the next four
+    answers of the word top; an entry only the meaning pool brought (1 here) must not move it,
+    or the pool could change an answer."""
+    from bot.confidence import Evidence, features
+    ev = Evidence({0: 1.0}, {0: 1}, 1, 1.0, 0.0)
+    ev.ans = np.array([0.6, 0.9, 0.3], dtype=np.float32)
+    ev.sem = {0: 0.5, 2: 0.4}  # the word top: entries 0 and 2
+    f = features([(0, 0.6), (1, 0.5), (2, 0.3)], ev)
+    assert f["ans_cos"] == pytest.approx(0.6)
+    assert f["ans_lead"] == pytest.approx(0.3)
+    ev.sem = {0: 0.5, 1: 0.45, 2: 0.4}  # entry 1 reached by words: its nearer answer counts
+    assert features([(0, 0.6), (1, 0.5), (2, 0.3)], ev)["ans_lead"] == pytest.approx(-0.3)
+    ev.ans = None  # no sentence model: no evidence either way
+    assert features([(0, 0.6)], ev)["ans_lead"] == features([(0, 0.6)], ev)["ans_cos"] == 0.0
+
+
+def test_a_nearer_answer_raises_the_confidence(faq):
+    """The fitted weights must reward an answer that addresses the message: the same ranking
+    with the best entry's answer made farther from the message is less likely to be answered."""
+    from bot import confidence
+    m = matching.Matcher(faq)
+    text = "why can't i remember most of my session"
+    words = matching.tx.words(text)
+    scores, ev = m._scores(words, text)
+    order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    near = confidence.probability(confidence.features(order, ev))
+    ev.ans = ev.ans.copy()
+    ev.ans[order[0][0]] *= 0.5
+    assert confidence.probability(confidence.features(order, ev)) < near
+
+
 def test_entries_found_by_meaning_alone_leave_every_answer_as_it_was(faq, monkeypatch):
     """The answer decision was fitted on the word top's evidence; the meaning pool may reorder
     suggestions but must not make the matcher answer anything it would not have answered."""

@@ -51,16 +51,19 @@ def collect(faq, msgs):
     p1 = mrr = 0.0
     n_in = sum(1 for _, g in msgs if g) or 1
     for text, gold in msgs:
-        cands, feats = m._ranked(text, None)
+        cands, feats, decided = m._ranked(text, None)
         if gold:
             for i, c in enumerate(cands, 1):
                 if c.id in gold:
                     mrr += 1.0 / i
                     p1 += i == 1
                     break
-        runner = cands[1].score if len(cands) > 1 else 0.0
-        ok = (bool(cands) and feats is not None and cands[0].score >= Matcher.ANSWER_AT
-              and cands[0].score - runner >= max(Matcher.MIN_LEAD, Matcher.MIN_REL_LEAD * cands[0].score))
+        # answerable: the order the decision reads (decided) passes the lead guard and puts first
+        # the entry shown first (Matcher.match)
+        runner = decided[1].score if len(decided) > 1 else 0.0
+        ok = (bool(decided) and feats is not None and decided[0].id == cands[0].id
+              and decided[0].score >= Matcher.ANSWER_AT
+              and decided[0].score - runner >= max(Matcher.MIN_LEAD, Matcher.MIN_REL_LEAD * decided[0].score))
         x = [feats[k] for k in FEATURES] if feats else [0.0] * len(FEATURES)
         rows.append((x, int(bool(cands) and cands[0].id in gold), ok, bool(gold)))
     X = np.array([r[0] for r in rows], dtype=float)

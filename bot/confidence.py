@@ -27,18 +27,18 @@ ANSWER_CONFIDENCE = 0.86
 # Fitted by benchmarks/fit_confidence.py (sign-constrained: a feature whose weight takes the wrong
 # side is dropped, which is why the raw score and lead, on their own scale per clinic, are absent).
 CONFIDENCE: dict[str, float] = {
-    "bias": -7.3356,
-    "ratio": -2.3080,
-    "char_agrees": 0.3075,
-    "char_lead": 1.1352,
-    "explained": 2.3495,
-    "unknown_share": -1.1633,
+    "bias": -7.3360,
+    "ratio": -2.3077,
+    "char_agrees": 0.3076,
+    "char_lead": 1.1348,
+    "explained": 2.3497,
+    "unknown_share": -1.1637,
     "content_words": 2.7859,
     "coord": 3.1242,
     "qtype_mismatch": -0.8637,
-    "sem_glead": 7.0277,
-    "ans_cos": 4.4255,
-    "ans_lead": 5.3625,
+    "sem_glead": 7.0283,
+    "ans_cos": 4.4253,
+    "ans_lead": 5.3640,
 }
 
 # What a question asks for, read from its wording: "how much does the test cost" is not answered

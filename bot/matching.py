@@ -93,6 +93,9 @@ ANSWER_SHARE = 0.1  # BM25 of the message against the entry's answer, relative t
 MEANING_SHARE = 0.5  # sentence-model cosine, message vs the entry's closest phrasing (bot.semantic)
 MEANING_POOL = 3  # entries the sentence model alone ranks highest, re-ranked with the word top
 MEANING_POOL_MIN = 0.3  # ... when their closest phrasing's cosine reaches this
+# Sentence-model cosine, message vs the entry's answer: orders the candidates shown (session 11);
+# the answer decision reads the order without it (see _ranked)
+ANSWER_MEANING_SHARE = 0.2
 OWN_IDF = 1.0  # share of a word's own IDF (vs its synonym group's) when the questions use it
 
 @dataclass(frozen=True)
@@ -294,12 +297,14 @@ class Matcher:
         return out, " ".join(ws)
 
     # ---- scoring --------------------------------------------------------------------------------
-    def _scores(self, words: list[str], text: str = "") -> tuple[dict[int, float], int | None]:
-        """``text``: the message as written, for the sentence model (``words`` for the rest)."""
+    def _scores(self, words: list[str], text: str = ""
+                ) -> tuple[dict[int, float], dict[int, float], Evidence | None]:
+        """Scores without and with the answers' meaning (see _ranked), and the evidence.
+        ``text``: the message as written, for the sentence model (``words`` for the rest)."""
         qterms, qtext = self._analyse(words)
         wq = sum(q.weight for q in qterms)
         if wq <= 0:
-            return {}, None
+            return {}, {}, None
         wq = max(wq, MESSAGE_FLOOR * self._max_idf)
         acc_v: dict[int, float] = {}  # variant -> matched message weight
         cnt_v: dict[int, int] = {}  # variant -> matched distinct content terms
@@ -343,7 +348,7 @@ class Matcher:
             if ent and q.term not in tx.LIGHT_STEMS:
                 content_hit = True
         if not content_hit:
-            return {}, None
+            return {}, {}, None
         wq_raw = sum(q.weight for q in qterms if not q.stop) or 1.0
         ev = Evidence(acc_e, cnt_e, n_content, wq, unknown / wq_raw)
         for q in stops:  # cheap: only the documents the content words already reached
@@ -364,7 +369,7 @@ class Matcher:
         return self._rerank(scores, words, qtext, ev, text)
 
     def _rerank(self, scores: dict[int, float], words: list[str], qtext: str,
-                ev: Evidence, text: str) -> tuple[dict[int, float], Evidence]:
+                ev: Evidence, text: str) -> tuple[dict[int, float], dict[int, float], Evidence]:
         """Fuse second opinions into the word score of the top entries.  Entries below the top
         get the same scaling with nothing added, so the order between the two groups holds.
         Also returns the entry the character view alone puts first among them (see match)."""
@@ -409,7 +414,7 @@ class Matcher:
         if meaning:
             ev.sem = {e: meaning[e] for e in wtop}
             ev.sem_top = max(wtop, key=lambda e: (meaning[e], scores[e]))
-        out = {}
+        out, shown = {}, {}
         for e, s in scores.items():
             s = (s + extra.get(e, 0.0)) / total
             if FUZZ_SHARE:
@@ -421,7 +426,11 @@ class Matcher:
             if meaning:
                 s = (s + MEANING_SHARE * meaning.get(e, 0.0)) / (1 + MEANING_SHARE)
             out[e] = s
-        return out, ev
+            if meaning and ANSWER_MEANING_SHARE:
+                s = (s + ANSWER_MEANING_SHARE * (float(answers[e]) if e in meaning else 0.0)
+                     ) / (1 + ANSWER_MEANING_SHARE)
+            shown[e] = s
+        return out, shown, ev
 
     def _closest(self, text: str):
         """Each entry's cosine with the message: its closest phrasing's, and its answer's; negative
@@ -454,19 +463,26 @@ class Matcher:
 
     # ---- public API -------------------------------------------------------------------------------
     def _ranked(self, text: str, limit: int | None, words: list[str] | None = None
-                ) -> tuple[list[Candidate], dict[str, float] | None]:
-        """``words``: the message's ``tx.words``, when the caller has them already."""
+                ) -> tuple[list[Candidate], dict[str, float] | None, list[Candidate]]:
+        """The candidates as shown (ordered with the answers' meaning), the confidence features
+        and the best two of the order the answer decision reads (the same without the answers'
+        meaning: the confidence and the lead guard were fitted on it, and read in the answers'
+        favour they answered a bare "side effects" that fits two entries).
+        ``words``: the message's ``tx.words``, when the caller has them already."""
         words = tx.words(text or "") if words is None else words
-        scores, ev = self._scores(words, text or "")
+        scores, shown, ev = self._scores(words, text or "")
         order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         feats = confidence.features(order, ev) if order and ev is not None and order[0][1] > 0 else None
         if feats is not None:
             asks = question_types(words)
             feats["qtype_mismatch"] = float(bool(asks) and not asks & self.entry_qtypes[order[0][0]])
+        decided = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order[:2] if s > 0]
+        if shown is not scores:
+            order = sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
         if limit is not None:
             order = order[:limit]
         cands = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]
-        return cands, feats
+        return cands, feats, decided
 
     def rank(self, text: str, limit: int | None = 5) -> list[Candidate]:
         """Entries that share anything with the message, best first, scores 0..100."""
@@ -476,9 +492,16 @@ class Matcher:
         """How likely the best-ranked entry answers the message, 0..1."""
         return confidence.probability(self._ranked(text, 2)[1])
 
+    def _answerable(self, decided: list[Candidate], feats: dict[str, float] | None) -> bool:
+        """The lead guard and the confidence bar, on the order the decision reads."""
+        best = decided[0].score
+        runner = decided[1].score if len(decided) > 1 else 0.0
+        return (best >= self.ANSWER_AT and best - runner >= max(self.MIN_LEAD, self.MIN_REL_LEAD * best)
+                and confidence.probability(feats) >= self.ANSWER_CONFIDENCE)
+
     def match(self, text: str) -> MatchResult:
         words = tx.words(text or "")
-        ranked, feats = self._ranked(text, 5, words)
+        ranked, feats, decided = self._ranked(text, 5, words)
         cands = tuple(ranked)
         if not cands:
             return MatchResult("fallback", ())
@@ -490,10 +513,9 @@ class Matcher:
             return MatchResult("answer", cands)
         # Answer outright only when the confidence model says the best entry is very likely
         # right (it weighs score, lead, agreement of the independent views, how much of the
-        # message the entry explains and through which doors; fitted on labelled sets).
-        runner = cands[1].score if len(cands) > 1 else 0.0
-        if (best >= self.ANSWER_AT and best - runner >= max(self.MIN_LEAD, self.MIN_REL_LEAD * best)
-                and confidence.probability(feats) >= self.ANSWER_CONFIDENCE):
+        # message the entry explains and through which doors; fitted on labelled sets), and the
+        # order it read puts first the entry shown first.
+        if decided and decided[0].id == cands[0].id and self._answerable(decided, feats):
             return MatchResult("answer", cands)
         if best >= self.SUGGEST_AT:
             close = [c for c in cands[:3] if c.score >= best - self.SUGGEST_WITHIN]

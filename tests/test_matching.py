@@ -264,11 +264,12 @@ def _quality(faq_path: Path, data_path: Path, matcher_class=Matcher) -> dict:
 
 def test_dev_set_quality_floor():
     """Regression gate at the level reached (benchmarks/README.md: 0.938 / 0.789 / 0.011 since
-    session 11's answer-meaning features; 0.938 / 0.770 / 0.015 in sessions 9-10, with the
+    session 11's answer-meaning features (top-1 0.947 with the answers' meaning in the order);
+    0.938 / 0.770 / 0.015 in sessions 9-10, with the
     confidence fitted on eight clinics pooled); the
     issue's answered-right target of 0.85 is not yet reached, so this guards what we have."""
     q = _quality(ROOT / "faq.yaml", DATA / "dev.jsonl")
-    assert q["top1"] >= 0.93, q
+    assert q["top1"] >= 0.94, q
     assert q["right"] >= 0.78, q
     assert q["wrong"] <= 0.03, q
 
@@ -285,18 +286,18 @@ def test_other_clinic_quality_floor():
 
 def test_third_clinic_wrong_answers_stay_under_three_percent():
     """A physiotherapy clinic written blind to the matcher (its top-1 was never tuned on):
-    measured 0.787 / 0.573 / 0.018 since session 11 (0.494 answered-right in session 10, 0.775 / 0.461
+    measured 0.843 / 0.573 / 0.018 since session 11 (0.494 answered-right in session 10, 0.775 / 0.461
     in session 9, 0.348 before; 0.371 until session 4 added the eighth clinic to the pooled confidence fit, which had
     4.3% wrong answers on the old fit; precision comes before coverage)."""
     q = _quality(DATA / "third_clinic" / "faq.yaml", DATA / "third_clinic" / "messages.jsonl")
-    assert q["top1"] >= 0.78, q
+    assert q["top1"] >= 0.84, q
     assert q["right"] >= 0.57, q
     assert q["wrong"] <= 0.03, q
 
 
 @pytest.mark.parametrize("folder, top1, right", [
-    ("fourth_clinic", 0.79, 0.43), ("fifth_clinic", 0.75, 0.48), ("sixth_clinic", 0.77, 0.54),
-    ("seventh_clinic", 0.89, 0.68), ("eighth_clinic", 0.84, 0.62)])
+    ("fourth_clinic", 0.81, 0.43), ("fifth_clinic", 0.83, 0.48), ("sixth_clinic", 0.81, 0.54),
+    ("seventh_clinic", 0.92, 0.68), ("eighth_clinic", 0.88, 0.62)])
 def test_clinics_written_blind_get_at_most_three_percent_wrong_answers(folder, top1, right):
     """Four more clinics written by people who never saw the matcher (ketamine, sleep, fertility,
     dental).  Their words were never tuned on; their labels only fed the pooled fit of the answer
@@ -317,7 +318,7 @@ class _MarginRule(Matcher):
     agrees), kept here to show the confidence model does better on every labelled set."""
 
     def match(self, text):
-        ranked, feats = self._ranked(text, 5)
+        ranked, feats, _ = self._ranked(text, 5)
         if ranked and ranked[0].score >= 30 and feats:
             margin = 7.0 if feats["char_agrees"] else 16.0
             if 100 * feats["margin"] >= margin:

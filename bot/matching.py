@@ -180,7 +180,7 @@ class Matcher:
         self._build_second_rankers([answer_words[e.answer] for e in faq.entries])
         self.meaning = semantic.shared() if MEANING_SHARE else None
         self.var_vec = None
-        self.ans_vec = None  # one row per entry: its answer's vector (for the confidence)
+        self.ans_vec = None  # one row per entry: its answer's vector
         # each entry's phrasings are one run of rows (built entry by entry above): an entry's
         # closest phrasing is one reduceat over the runs of the entries that have phrasings
         self._vec_entries = [e for e, vs in enumerate(self.entry_vars) if vs]
@@ -477,8 +477,7 @@ class Matcher:
             asks = question_types(words)
             feats["qtype_mismatch"] = float(bool(asks) and not asks & self.entry_qtypes[order[0][0]])
         decided = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order[:2] if s > 0]
-        if shown is not scores:
-            order = sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
+        order = sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
         if limit is not None:
             order = order[:limit]
         cands = [Candidate(self.ids[e], round(100.0 * s, 2)) for e, s in order if s > 0]

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 # Answer only at this probability or more: the lowest bar keeping wrong answers <= 3% on each of the
 # eight labelled clinics (fit_confidence.py).  Fitted on one clinic, a bar that looked safe gave
 # clinics written later 3.6-5.6% wrong answers; left out of the fit one at a time, the clinics now
-# see 0.7-3.1% (mean 1.5%; session 11, with how near in meaning the entry's answer is to the message):
-# benchmarks/README.md.
+# see 0.7-3.1% (mean 1.5%; session 11, with how near in meaning the entry's answer is to the
+# message): benchmarks/README.md.
 ANSWER_CONFIDENCE = 0.86
 
 # Fitted by benchmarks/fit_confidence.py (sign-constrained: a feature whose weight takes the wrong

@@ -488,14 +488,15 @@ class Matcher:
         return self._ranked(text, limit)[0]
 
     def confidence(self, text: str) -> float:
-        """How likely the best-ranked entry answers the message, 0..1."""
+        """How likely the best entry of the answer decision's order answers the message, 0..1."""
         return confidence.probability(self._ranked(text, 2)[1])
 
     def _answerable(self, decided: list[Candidate], feats: dict[str, float] | None) -> bool:
         """The lead guard and the confidence bar, on the order the decision reads."""
         best = decided[0].score
         runner = decided[1].score if len(decided) > 1 else 0.0
-        return (best >= self.ANSWER_AT and best - runner >= max(self.MIN_LEAD, self.MIN_REL_LEAD * best)
+        lead = best - runner >= max(self.MIN_LEAD, self.MIN_REL_LEAD * best)
+        return (best >= self.ANSWER_AT and lead
                 and confidence.probability(feats) >= self.ANSWER_CONFIDENCE)
 
     def match(self, text: str) -> MatchResult:

@@ -46,8 +46,9 @@ NO_FLAG_SETS = [os.path.join(ROOT, "tests", "data", "dev.jsonl")] + [
     for n in ("other", "third", "fourth", "fifth", "sixth", "seventh", "eighth")]
 # Sealed sets: nobody reads their lines, so --misses never prints them (only their figures count).
 # holdout8 is look-alike heavy (240 none, 60 red flags): the false-alarm check.
-# holdout13 and 14 were opened in session 8 after two blind scores each; holdout16 was written then.
-SEALED = {4, 5, 6, 8, 11, 15, 16}
+# holdout13 and 14 were opened in session 8 after two blind scores each; holdout16 was written then,
+# holdout17 in session 12.
+SEALED = {4, 5, 6, 8, 11, 15, 16, 17}
 # Open sets written while running the detector, to break it (not blind).
 RED_TEAM = [("redteam", "written to trip the guards; on lexicon -19: emergency 159/267"),
             ("redteam2", "provider signs and look-alikes written against lexicon -21/-22: "

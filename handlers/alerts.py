@@ -61,7 +61,7 @@ async def send_unstored_alert(deps: Deps, bot, decision: Decision, user: User | 
                   attempts=0, next_attempt=now, last_error=None, status=OPEN, acked_by=None, acked_at=None,
                   resolved_by=None, resolved_at=None, last_sent_at=None, repeats=0,
                   **_alert_fields(decision, user, chat_id, text, tuple(context)))
-    sent = await send_html(bot, deps.settings.staff_chat_id, format_alert(alert), settings=deps.settings,
+    sent = await send_html(bot, deps.staff_chat_id, format_alert(alert), settings=deps.settings,
                            what="unstored alert")
     log.critical("alert for chat %s could not be stored; sent directly to staff: %s", chat_id,
                  "delivered" if sent else "NOT DELIVERED")
@@ -161,9 +161,12 @@ class Outbox:
     sends it.
     """
 
-    def __init__(self, bot, store: Store, settings: Settings):
+    def __init__(self, bot, store: Store, settings: Settings, on_migrated=None):
+        """``on_migrated(new_chat_id)``: told when the staff group became a supergroup, so that
+        everything else that writes to staff or checks who they are follows it too."""
         self.bot, self.store, self.settings = bot, store, settings
         self.chat_id = settings.staff_chat_id
+        self._on_migrated = on_migrated
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._last_error_log = 0.0
@@ -200,7 +203,10 @@ class Outbox:
             except Exception:  # the sender must outlive any surprise (a DB hiccup, a bug)
                 log.exception("alert outbox: unexpected error; retrying")
                 wait = self.settings.outbox_backoff_first
-            self.check_overdue()
+            try:
+                self.check_overdue()
+            except Exception:  # a failed read here must not end the sender either
+                log.exception("alert outbox: could not check for overdue alerts")
             if wait:
                 await self._sleep(wait)
 
@@ -216,6 +222,8 @@ class Outbox:
             msg = await self._send(alert)
         except ChatMigrated as exc:  # the staff group became a supergroup: follow it, tell operators
             self.chat_id = exc.new_chat_id
+            if self._on_migrated is not None:
+                self._on_migrated(exc.new_chat_id)
             log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (alerts follow it until restart)",
                       exc.new_chat_id, exc.new_chat_id)
             return 0.0
@@ -259,7 +267,7 @@ class Outbox:
             head = self.store.next_pending()
             log.error("STAFF ALERTS UNDELIVERED: %d pending, oldest waiting %.0fs; last error: %s; check the "
                       "bot's access to the staff chat %s", pending, oldest, head.last_error if head else None,
-                      self.settings.staff_chat_id)
+                      self.chat_id)
 
 
 # ---- jobs and buttons -------------------------------------------------------------------------------
@@ -268,7 +276,7 @@ async def repeat_unacknowledged(context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     for alert in deps.store.due_repeats([EMERGENCY], deps.settings.alert_repeat_minutes * 60):
         try:
-            await context.bot.send_message(chat_id=deps.settings.staff_chat_id,
+            await context.bot.send_message(chat_id=deps.staff_chat_id,
                                            text=format_alert(alert, repeat=True),
                                            reply_markup=alert_keyboard(alert))
         except TelegramError as exc:  # tried again at the next check; the original is delivered
@@ -283,7 +291,7 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await answer_query(query)
     deps = get_deps(context)
     user, chat = update.effective_user, update.effective_chat
-    if not deps.settings.is_staff(user.id if user else None, chat.id if chat else None):
+    if not deps.is_staff(user.id if user else None, chat.id if chat else None):
         return
     action, alert_id = query.data.split(":")
     alert = deps.store.act(int(alert_id), ACKNOWLEDGED if action == "ack" else RESOLVED,
@@ -298,7 +306,7 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     pressed = query.message.message_id if query.message else None
     if alert.staff_message_id and alert.staff_message_id != pressed:  # tapped on a repeat: update the original
         try:
-            await context.bot.edit_message_text(chat_id=deps.settings.staff_chat_id,
+            await context.bot.edit_message_text(chat_id=deps.staff_chat_id,
                                                 message_id=alert.staff_message_id,
                                                 text=format_alert(alert), reply_markup=alert_keyboard(alert))
         except TelegramError as exc:

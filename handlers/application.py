@@ -108,7 +108,9 @@ def build_application(settings: Settings) -> Application:
 def register_handlers(app: Application, settings: Settings) -> None:
     private = filters.ChatType.PRIVATE
     new = filters.UpdateType.MESSAGE  # an edited "/stats" is not a new command
-    staff_place = new & (filters.Chat(settings.staff_chat_id)
+    staff_chat = filters.Chat(settings.staff_chat_id)  # grows if the group becomes a supergroup
+    app.bot_data[DEPS_KEY].staff_chat_filter = staff_chat
+    staff_place = new & (staff_chat
                          | (private & filters.User(list(settings.staff_user_ids))))
 
     app.add_handler(TypeHandler(Update, _mark_update), group=-1)
@@ -126,8 +128,8 @@ def register_handlers(app: Application, settings: Settings) -> None:
     app.add_handler(CommandHandler("topics", patient.topics, filters=private & new))
     app.add_handler(MessageHandler(private & filters.COMMAND, patient.unknown_command))
     app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, patient.on_text))
-    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT,
-                                   patient.on_edited_text))
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE
+                                   & (filters.TEXT | filters.CAPTION), patient.on_edited_text))
     media = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
              | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.VENUE
              | filters.CONTACT | filters.ANIMATION | filters.POLL | filters.Dice.ALL)
@@ -176,7 +178,7 @@ async def _post_init(app: Application) -> None:
     s = deps.settings
     deps.store.open()
     deps.store.purge(s.retention_days)
-    deps.outbox = alerts.Outbox(app.bot, deps.store, s)
+    deps.outbox = alerts.Outbox(app.bot, deps.store, s, on_migrated=deps.follow_staff_chat)
     deps.outbox.start()
     pending, oldest = deps.store.pending_summary()
     if pending:

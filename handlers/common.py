@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 from bot.faq import Faq
 from bot.faq_watch import FaqWatcher
@@ -50,10 +50,26 @@ class Deps:
     flood: FloodGate
     faq_watch: FaqWatcher
     outbox: "Outbox | None" = None  # set in post_init, when the bot is running
+    # Where staff are now: the staff group can become a supergroup with a new id (Telegram's
+    # ChatMigrated); the outbox follows it, and so must the buttons, repeats, notices and commands.
+    moved_staff_chat: int | None = None
+    staff_chat_filter: "filters.Chat | None" = None  # the staff commands' chat filter
 
     @property
     def faq(self) -> Faq:
         return self.assistant.faq
+
+    @property
+    def staff_chat_id(self) -> int:
+        return self.moved_staff_chat if self.moved_staff_chat is not None else self.settings.staff_chat_id
+
+    def is_staff(self, user_id: int | None, chat_id: int | None) -> bool:
+        return (chat_id is not None and chat_id == self.moved_staff_chat) or self.settings.is_staff(user_id, chat_id)
+
+    def follow_staff_chat(self, new_chat_id: int) -> None:
+        self.moved_staff_chat = new_chat_id
+        if self.staff_chat_filter is not None:
+            self.staff_chat_filter.add_chat_ids(new_chat_id)
 
 
 DEPS_KEY = "deps"

@@ -214,9 +214,11 @@ async def reply_to_decision(deps: Deps, context, update: Update, decision: Decis
 
 
 async def on_edited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edit can add a red flag: triage it; anything else about edits is ignored."""
+    """An edit can add a red flag, to a message's text or to a photo's or file's caption: triage
+    it; anything else about edits is ignored."""
     deps = get_deps(context)
-    text = update.effective_message.text or ""
+    message = update.effective_message
+    text = message.text or message.caption or ""
     decision = deps.assistant.decide(text)
     if decision.kind == ESCALATE:
         await escalate(deps, context, update, decision, text, source="edit")

@@ -164,4 +164,4 @@ async def watch_faq(context: ContextTypes.DEFAULT_TYPE) -> None:
     if result.outcome is Outcome.RELOADED:
         deps.health.mark_faq_loaded()
     if result.tell_staff:
-        await send_staff(deps, context, deps.settings.staff_chat_id, result_html(deps, result))
+        await send_staff(deps, context, deps.staff_chat_id, result_html(deps, result))

@@ -1,0 +1,108 @@
+"""Failure paths a session-12 audit found unguarded; each test failed before its fix.
+
+They drive the real Application against the fake Bot API (tests/fakebotapi.py), as the rest of
+the suite does. Where a fault cannot be expressed with the fake's public helpers (an edited
+caption, a ChatMigrated answer) the test feeds the fake exactly what Telegram would send.
+"""
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from bot.faq import FaqError, load_faq
+from bot.store import Store
+from conftest import REAL_FAQ, STAFF_CHAT, STAFF_MEMBER
+from fakebotapi import _ApiError
+from test_reliability import OUT_OF_SCOPE, finish, red_flag, staff_alerts, start_faqbot
+
+PATIENT = 1001
+OTHER = 1002
+
+
+def _flag_alerts(api, flag):
+    return [c for c in staff_alerts(api) if flag in (c.plain_text or "")]
+
+
+# ---- 1. an edited caption that adds a red flag is silently dropped ------------------------------------
+async def test_edited_photo_caption_that_adds_a_red_flag_alerts_staff(app, api, assistant):
+    """on_edited_text is registered with filters.TEXT only (handlers/application.py:129); an
+    edited *caption* (photo, document) matches no handler at all."""
+    flag = red_flag(assistant)
+    ann = api.user(PATIENT, "Ann")
+    photo = api.send_photo(ann, caption="my arm after the session")
+    await api.settle()
+    mark = api.mark()
+    # exactly what Telegram sends when the patient edits the photo's caption
+    edited = {**photo, "caption": flag, "edit_date": int(time.time())}
+    api.messages[(PATIENT, photo["message_id"])] = dict(edited)
+    api._enqueue("edited_message", edited)
+    await api.settle()
+    assert [c for c in api.sent_to(STAFF_CHAT, since=mark) if flag in (c.plain_text or "")], \
+        "a red flag added by editing a caption never reached staff (and the patient got no reply)"
+
+
+# ---- 4. after a staff-chat migration the alert buttons stop working ----------------------------------
+async def test_staff_can_acknowledge_alerts_after_the_staff_chat_migrated(app, api, assistant, settings):
+    """Outbox follows ChatMigrated (handlers/alerts.py:217), but on_alert_button checks
+    settings.is_staff(chat_id == the *old* id) (alerts.py:286), so "I'm on it"/"Resolved" pressed
+    in the new supergroup are silently ignored; repeats also go to the old id (alerts.py:271)."""
+    new_chat = -1002222222222
+    api.group(new_chat, "Clinic staff (supergroup)")
+    dispatch = api._dispatch
+
+    def migrated(method, params, call):
+        if method == "sendMessage" and params.get("chat_id") == STAFF_CHAT:
+            raise _ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                            {"migrate_to_chat_id": new_chat})
+        return dispatch(method, params, call)
+
+    api._dispatch = migrated
+    api.send_text(api.user(PATIENT, "Ann"), red_flag(assistant))
+    alert = await api.wait_for(lambda c: c.chat_id == new_chat and c.method == "sendMessage" and c.ok,
+                               timeout=10)
+    alert_id = int(alert.callback_data[0].split(":")[1])
+    api.press_button(api.user(STAFF_MEMBER, "Bob"), alert, f"ack:{alert_id}")
+    await api.settle()
+    with Store(settings.db_path) as store:
+        status = store.alert(alert_id).status
+    assert status == "acknowledged", "Bob pressed \"I'm on it\" in the staff chat and nothing happened"
+
+
+# ---- 5. one failed DB read in check_overdue kills the alert sender for good ---------------------------
+async def test_a_database_hiccup_does_not_stop_the_alert_sender(app, api, assistant):
+    """Outbox._run guards step() but calls check_overdue() outside the try (alerts.py:203): a single
+    sqlite error there ends the sender task; no alert is delivered until a restart and the
+    'STAFF ALERTS UNDELIVERED' log that operators alert on is never written (it lived in that task)."""
+    deps = app.bot_data["deps"]
+    store, outbox = deps.store, deps.outbox
+    real = store.pending_summary
+    hiccups = []
+
+    def flaky(*args, **kwargs):
+        if not hiccups:
+            hiccups.append(1)
+            raise sqlite3.OperationalError("disk I/O error")  # once
+        return real(*args, **kwargs)
+
+    store.pending_summary = flaky
+    outbox.wake()
+    await api.wait_until(lambda: bool(hiccups), what="the hiccup")
+    flag = red_flag(assistant)
+    api.send_text(api.user(PATIENT, "Ann"), flag)
+    try:
+        await api.wait_until(lambda: bool(_flag_alerts(api, flag)), timeout=8,
+                             what="the alert delivered after a one-off DB error")
+    except AssertionError as exc:
+        task = outbox._task
+        dead = task is not None and task.done() and not task.cancelled()
+        raise AssertionError(f"alert not delivered; outbox task dead: {dead}"
+                             + (f" ({task.exception()!r})" if dead else "")) from exc
+    finally:  # let the fixture shut down cleanly whatever happened
+        store.pending_summary = real
+        if outbox._task is not None and outbox._task.done():
+            outbox._task = None
+            outbox.start()

@@ -99,6 +99,11 @@ class Assistant:
         return warnings
 
     # ---- the pipeline -------------------------------------------------------------------
+    def red_flag(self, text: str) -> Escalation | None:
+        """Triage alone (a fraction of a millisecond): whether ``decide`` would escalate, for a
+        front end that must store a red flag before the message waits for its turn."""
+        return self._state.triage.check((text or "")[:TRIAGE_CHARS])
+
     def decide(self, text: str) -> Decision:
         st = self._state  # one consistent snapshot even if a reload happens meanwhile
         text = text or ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
-from typing import Any, Awaitable
+from typing import Any, Awaitable, Callable
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -37,29 +37,49 @@ PURGE_EVERY_SECONDS = 86400
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Many chats at once, one update at a time within a chat (so replies keep their order)."""
+    """Many chats at once, one update at a time within a chat (so replies keep their order).
 
-    def __init__(self, max_concurrent_updates: int):
+    An update waits for its chat's turn *before* it takes one of the concurrency slots, so a chat
+    with many updates queued (a flood, or replies Telegram is slow to accept) cannot hold every
+    slot while another patient's red flag waits.  ``received(update)`` runs the moment an update
+    arrives, before any waiting (patient.alert_on_receipt stores red flags there), ``done(update)``
+    when it has been handled."""
+
+    def __init__(self, max_concurrent_updates: int, received: Callable[[object], None] | None = None,
+                 done: Callable[[object], None] | None = None):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self._received, self._done = received, done
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            if self._received is not None:
+                self._received(update)
+        except Exception:  # the handler still runs and decides as it always did
+            log.exception("update %s: receipt hook failed", getattr(update, "update_id", None))
+        try:
+            chat = update.effective_chat if isinstance(update, Update) else None
+            if chat is None:
+                await super().process_update(update, coroutine)
+                return
+            key = chat.id
+            lock = self._locks.setdefault(key, asyncio.Lock())
+            self._users[key] = self._users.get(key, 0) + 1
+            try:
+                async with lock:
+                    await super().process_update(update, coroutine)  # takes a slot, then runs it
+            finally:
+                self._users[key] -= 1
+                if not self._users[key]:
+                    del self._users[key]
+                    del self._locks[key]
+        finally:
+            if self._done is not None:
+                self._done(update)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await coroutine
-            return
-        key = chat.id
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key]
-                del self._locks[key]
+        await coroutine
 
     async def initialize(self) -> None:
         pass
@@ -92,7 +112,9 @@ def build_application(settings: Settings) -> Application:
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        .concurrent_updates(PerChatUpdateProcessor(
+            settings.concurrent_updates, received=lambda u: patient.alert_on_receipt(deps, u),
+            done=lambda u: patient.receipt_done(deps, u)))
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

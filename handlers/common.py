@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Iterable
 
@@ -54,6 +54,8 @@ class Deps:
     # ChatMigrated); the outbox follows it, and so must the buttons, repeats, notices and commands.
     moved_staff_chat: int | None = None
     staff_chat_filter: "filters.Chat | None" = None  # the staff commands' chat filter
+    # update id -> alert id: red flags stored the moment they arrived (patient.alert_on_receipt)
+    stored_on_receipt: dict[int, int] = field(default_factory=dict)
 
     @property
     def faq(self) -> Faq:

@@ -146,17 +146,49 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 # ---- messages ---------------------------------------------------------------------------------------
+def alert_on_receipt(deps: Deps, update: object) -> None:
+    """Store a patient's red flag the moment its update arrives, before it waits for its chat's
+    turn: Telegram counts an update delivered once the bot has fetched it, so a crash while it
+    waits behind a slow reply would otherwise lose it.  ``escalate`` then finds it stored.  Words
+    after a command are read as the command's handler reads them; a bare unknown command ("/kms")
+    is left to its handler."""
+    if not isinstance(update, Update):
+        return
+    message, chat = update.message or update.edited_message, update.effective_chat
+    if message is None or chat is None or chat.type != "private":
+        return
+    text = message.text or message.caption or ""
+    words = _after_command(message) if message.text else text
+    if not words.strip() or deps.assistant.red_flag(words) is None:
+        return
+    decision = deps.assistant.decide(words)
+    if decision.kind != ESCALATE:
+        return
+    try:
+        alert = raise_alert(deps, decision, update.effective_user, chat.id, text, deps.recent.get(chat.id))
+    except Exception:  # the handler tries again, and sends it straight to staff if that fails too
+        log.exception("alert for chat %s not stored on receipt", chat.id)
+        return
+    deps.stored_on_receipt[update.update_id] = alert.id
+
+
+def receipt_done(deps: Deps, update: object) -> None:
+    if isinstance(update, Update):
+        deps.stored_on_receipt.pop(update.update_id, None)
+
+
 async def escalate(deps: Deps, context, update: Update, decision: Decision, text: str,
                    source: str = "message") -> None:
     """Outbox first, then the patient's reply: the alert survives even if the reply cannot be sent."""
     chat_id = update.effective_chat.id
     recent = deps.recent.get(chat_id)
-    try:
-        raise_alert(deps, decision, update.effective_user, chat_id, text, recent)
-        stored = True
-    except Exception:
-        log.critical("alert for chat %s NOT STORED", chat_id, exc_info=True)
-        stored = False
+    stored = deps.stored_on_receipt.pop(update.update_id, None) is not None
+    if not stored:
+        try:
+            raise_alert(deps, decision, update.effective_user, chat_id, text, recent)
+            stored = True
+        except Exception:
+            log.critical("alert for chat %s NOT STORED", chat_id, exc_info=True)
     await send_text(context.bot, chat_id, decision.reply, settings=deps.settings, what="escalation reply")
     if not stored:
         await send_unstored_alert(deps, context.bot, decision, update.effective_user, chat_id, text, recent)

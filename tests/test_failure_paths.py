@@ -106,3 +106,67 @@ async def test_a_database_hiccup_does_not_stop_the_alert_sender(app, api, assist
         if outbox._task is not None and outbox._task.done():
             outbox._task = None
             outbox.start()
+
+
+# ---- 2. one busy chat holds up every other chat (global semaphore slots held by lock waiters) ---------
+async def test_a_busy_chat_does_not_hold_up_another_patients_red_flag(start_bot, api, settings, assistant):
+    """PerChatUpdateProcessor waits for the per-chat lock *inside* the global concurrency slot
+    (BaseUpdateProcessor.process_update holds the semaphore), so queued updates of one chat occupy
+    every slot and another patient's red flag waits behind them. Shown with 4 slots for speed;
+    with the default 256 the same happens once one chat has more than 256 updates queued
+    (a flood, or a chat whose replies are slow)."""
+    await start_bot(settings.replace(concurrent_updates=4))
+    slow = api.slow(1.0, chat_id=PATIENT, times=None)  # Telegram is slow to deliver to Ann
+    ann = api.user(PATIENT, "Ann")
+    for i in range(8):
+        api.send_text(ann, OUT_OF_SCOPE[i % len(OUT_OF_SCOPE)])
+    await api.wait_until(lambda: slow.hits >= 1, what="Ann's first reply in flight")
+    flag = red_flag(assistant)
+    t0 = time.monotonic()
+    api.send_text(api.user(OTHER, "Bob"), flag)
+    try:
+        reply = await api.wait_for(lambda c: c.chat_id == OTHER, timeout=20)
+        alert = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and flag in (c.plain_text or ""),
+                                   timeout=20)
+    finally:
+        slow.clear()
+    waited = max(reply.monotonic, alert.monotonic) - t0
+    assert waited < 1.5, f"Bob's red flag waited {waited:.1f}s for another patient's chat"
+
+
+# ---- 3. a red flag fetched (acknowledged to Telegram) but not yet processed is lost on a crash -------
+async def test_red_flag_fetched_but_not_yet_stored_survives_a_crash(api, tmp_path, faq_file, assistant):
+    """PTB's Updater confirms updates to Telegram (the next getUpdates offset) as soon as they are
+    queued, before any handler ran; the alert is written to the outbox only when the handler runs.
+    A red flag queued behind a slow reply in the same chat is gone after kill -9 / OOM / `docker
+    stop` past its grace period, though README promises "a duplicate after a crash is possible; a
+    loss is not"."""
+    flag = red_flag(assistant)
+    held = api.slow(5.0, chat_id=PATIENT)  # Telegram slow to accept Ann's first reply
+    first = await start_faqbot(api, tmp_path, faq_file)
+    try:
+        ann = api.user(PATIENT, "Ann")
+        api.send_text(ann, OUT_OF_SCOPE[0])
+        await api.wait_until(lambda: held.hits == 1, timeout=30, what="the first reply in flight")
+        api.send_text(ann, flag)
+        # the bot asked for updates past the red flag: Telegram will never deliver it again
+        await api.wait_until(lambda: not any(u.update.get("message", {}).get("text") == flag
+                                             for u in api._queue),
+                             timeout=10, what="the red flag fetched and confirmed")
+    finally:
+        await finish(first, signal.SIGKILL)
+    with Store(tmp_path / "data" / "faqbot.sqlite3") as store:
+        stored = store.pending_summary()[0]
+    second = await start_faqbot(api, tmp_path, faq_file)
+    try:
+        mark = api.mark()
+        api.send_text(api.user(OTHER, "Bob"), OUT_OF_SCOPE[1])  # the restarted bot is up and answering
+        await api.wait_for(lambda c: c.chat_id == OTHER and c.ok, since=mark, timeout=30)
+        try:
+            await api.wait_until(lambda: bool(_flag_alerts(api, flag)), timeout=15,
+                                 what="the red flag alerted after the restart")
+        except AssertionError as exc:
+            raise AssertionError(f"red flag lost: {stored} alert(s) in the outbox at the crash, none "
+                                 f"sent after the restart") from exc
+    finally:
+        await finish(second)

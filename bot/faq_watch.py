@@ -18,6 +18,7 @@ import enum
 import hashlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -89,9 +90,14 @@ class FaqWatcher:
         self.signature: Signature | None = file_signature(path)
         self.loaded: str | None = file_digest(path)  # digest of the version in service
         self.reported_broken: str | None = None  # digest of the broken version staff were told about
+        self._lock = threading.Lock()
 
     def poll(self, now: float | None = None) -> WatchResult:
         """One timer tick: reload if the file holds a new, finished version."""
+        with self._lock:  # the timer and /reload run in worker threads
+            return self._poll(now)
+
+    def _poll(self, now: float | None) -> WatchResult:
         signature = file_signature(self.path)
         if signature == self.signature:
             return WatchResult(Outcome.UNCHANGED)
@@ -109,10 +115,21 @@ class FaqWatcher:
                 return WatchResult(Outcome.RESTORED)
             return WatchResult(Outcome.UNCHANGED)
         log.info("faq file changed; reloading")
-        return self.reload()
+        return self._reload_now()
+
+    def report_again(self) -> None:
+        """Staff could not be told about the broken version: the next :meth:`poll` treats the file
+        as new, so it is checked and reported again."""
+        with self._lock:
+            self.reported_broken = None
+            self.signature = None
 
     def reload(self) -> WatchResult:
         """Reload now, whatever changed (staff asked for it, or :meth:`poll` saw a new version)."""
+        with self._lock:
+            return self._reload_now()
+
+    def _reload_now(self) -> WatchResult:
         signature, digest = file_signature(self.path), file_digest(self.path)
         self.signature = signature
         try:

@@ -66,7 +66,8 @@ class Deps:
         return self.moved_staff_chat if self.moved_staff_chat is not None else self.settings.staff_chat_id
 
     def is_staff(self, user_id: int | None, chat_id: int | None) -> bool:
-        return (chat_id is not None and chat_id == self.moved_staff_chat) or self.settings.is_staff(user_id, chat_id)
+        moved = chat_id is not None and chat_id == self.moved_staff_chat
+        return moved or self.settings.is_staff(user_id, chat_id)
 
     def follow_staff_chat(self, new_chat_id: int) -> None:
         self.moved_staff_chat = new_chat_id

@@ -4,6 +4,7 @@ Anyone else who types a staff command gets exactly what an unknown command gets.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -24,19 +25,23 @@ log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 15
 
 
-async def send_staff(deps: Deps, context, chat_id: int, html_parts: list[str], sep: str = "\n") -> None:
-    """Send HTML blocks, packing them into as few messages as fit (each block must fit one)."""
-    buf = ""
+async def send_staff(deps: Deps, context, chat_id: int, html_parts: list[str], sep: str = "\n") -> bool:
+    """Send HTML blocks, packing them into as few messages as fit (each block must fit one).
+    False when any of the messages could not be sent."""
+    buf, ok = "", True
     for part in html_parts:
         if tg_len(part) > MAX_MESSAGE:  # a single oversized block: send it as escaped plain pieces
             part = esc(clip(part, 3000))
         candidate = f"{buf}{sep}{part}" if buf else part
         if tg_len(candidate) > MAX_MESSAGE:
-            await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
+            sent = await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
+            ok = ok and sent is not None
             candidate = part
         buf = candidate
     if buf:
-        await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
+        sent = await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
+        ok = ok and sent is not None
+    return ok
 
 
 def problems_html(problems: list[Problem]) -> list[str]:
@@ -66,9 +71,11 @@ def result_html(deps: Deps, result: WatchResult) -> list[str]:
     return out
 
 
-def reload_faq(deps: Deps) -> list[str]:
-    """Reload now and describe the outcome for staff (HTML blocks)."""
-    result = deps.faq_watch.reload()
+async def reload_faq(deps: Deps) -> list[str]:
+    """Reload now and describe the outcome for staff (HTML blocks).  The reload (seconds for a
+    reworded FAQ: new sentence vectors) runs in a worker thread, so patients are answered and
+    alerts sent meanwhile."""
+    result = await asyncio.to_thread(deps.faq_watch.reload)
     if result.outcome is Outcome.RELOADED:
         deps.health.mark_faq_loaded()
     return result_html(deps, result)
@@ -78,13 +85,13 @@ def reload_faq(deps: Deps) -> list[str]:
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     log.info("/reload by staff user %s", update.effective_user.id if update.effective_user else "?")
-    await send_staff(deps, context, update.effective_chat.id, reload_faq(deps))
+    await send_staff(deps, context, update.effective_chat.id, await reload_faq(deps))
 
 
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     try:
-        faq, warnings = load_faq(deps.settings.faq_path)
+        faq, warnings = await asyncio.to_thread(load_faq, deps.settings.faq_path)  # seconds: off the loop
     except FaqError as exc:
         parts = [f"❌ <b>{faq_name(deps)} has {len(exc.problems)} problem(s)</b>; the bot keeps serving the "
                  f"last good version ({len(deps.faq.entries)} entries)."] + problems_html(exc.problems)
@@ -160,8 +167,11 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def watch_faq(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Timer job: reload faq.yaml when it changes; tell staff once per new version, good or broken."""
     deps = get_deps(context)
-    result = deps.faq_watch.poll()
+    result = await asyncio.to_thread(deps.faq_watch.poll)  # a reload takes seconds: off the loop
     if result.outcome is Outcome.RELOADED:
         deps.health.mark_faq_loaded()
     if result.tell_staff:
-        await send_staff(deps, context, deps.staff_chat_id, result_html(deps, result))
+        told = await send_staff(deps, context, deps.staff_chat_id, result_html(deps, result))
+        if not told and result.outcome is Outcome.BROKEN:  # staff must learn their edit was refused
+            log.warning("staff not told that faq.yaml was refused; telling them at the next check")
+            deps.faq_watch.report_again()

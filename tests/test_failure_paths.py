@@ -170,3 +170,35 @@ async def test_red_flag_fetched_but_not_yet_stored_survives_a_crash(api, tmp_pat
                                  f"sent after the restart") from exc
     finally:
         await finish(second)
+
+
+# ---- 6. the "faq.yaml was not loaded" notice is lost if the staff chat hiccups -------------------------
+async def test_broken_faq_notice_reaches_staff_after_a_short_staff_chat_outage(app, api, faq_file, settings):
+    """watch_faq sends the notice with send_html (a few retries, then given up) and FaqWatcher has
+    already marked that broken version as reported, so staff never learn their edit was refused;
+    the bot keeps serving the old FAQ while they believe the new one is live."""
+    outage = api.fail("sendMessage", chat_id=STAFF_CHAT, times=settings.reply_attempts, status=502)
+    mark = api.mark()
+    text = faq_file.read_text(encoding="utf-8")
+    faq_file.write_text(text.replace("    question: Why can't I remember my session?",
+                                     "   question: Why can't I remember my session?"), encoding="utf-8")
+    await api.wait_until(lambda: outage.exhausted, timeout=10, what="the notice attempts")
+    notice = await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and c.ok
+                                and "was not loaded" in (c.plain_text or ""), since=mark, timeout=5)
+    assert re.search(r":\d+: error", notice.plain_text)
+
+
+# ---- 7. a reload runs on the event loop and freezes every chat for seconds ----------------------------
+async def test_a_faq_reload_does_not_freeze_a_red_flag_reply(app, api, faq_file, assistant):
+    """Assistant.reload (load_faq with the confusion check, Matcher with new sentence vectors, Triage)
+    runs synchronously in the event loop from /reload and from the watch job: measured 2-6 s for
+    the bundled FAQ reworded, during which no patient is answered and no alert is sent."""
+    text = faq_file.read_text(encoding="utf-8")
+    reworded = re.sub(r"^(      - )(.+)$", lambda m: f"{m.group(1)}{m.group(2)} thanks", text, flags=re.M)
+    faq_file.write_text(reworded, encoding="utf-8")
+    api.send_command(api.user(STAFF_MEMBER, "Bob"), "/reload", chat=STAFF_CHAT)
+    flag = red_flag(assistant)
+    t0 = time.monotonic()
+    api.send_text(api.user(PATIENT, "Ann"), flag)
+    reply = await api.wait_for(lambda c: c.chat_id == PATIENT, timeout=30)
+    assert reply.monotonic - t0 < 1.0, f"the crisis reply took {reply.monotonic - t0:.1f}s during a reload"

@@ -326,6 +326,16 @@ def _build(c: Checker, root: Node) -> Faq | None:
         if key == "emergency" and not (clinic.crisis_line in rendered and clinic.emergency_number in rendered):
             c.error(tn, "texts 'emergency' must give patients the crisis line and the emergency number.",
                     "include {crisis_line} and {emergency_number} in the text.")
+        if key == "welcome":  # what every patient reads first (DEVELOPERS.md: privacy, crisis line)
+            low = rendered.lower()
+            if "private" not in low and "privacy" not in low:
+                c.warn(tn, "texts 'welcome' does not tell patients that Telegram is not a private "
+                           "medical channel.",
+                       "keep a sentence such as: Privacy: Telegram is not a private medical channel. "
+                       "Please don't send details you would not want stored.")
+            if clinic.crisis_line not in rendered:
+                c.warn(tn, "texts 'welcome' does not give patients the crisis line.",
+                       "include {crisis_line} (and {emergency_number}) in the text.")
         if key == "provider" and clinic.contact() not in rendered:
             c.warn(tn, "texts 'provider' does not tell patients how to reach the clinic.",
                    "include {contact} in the text.")

@@ -11,8 +11,6 @@ import signal
 import sqlite3
 import time
 
-import pytest
-
 from bot.faq import FaqError, load_faq
 from bot.store import Store
 from conftest import REAL_FAQ, STAFF_CHAT, STAFF_MEMBER
@@ -27,10 +25,10 @@ def _flag_alerts(api, flag):
     return [c for c in staff_alerts(api) if flag in (c.plain_text or "")]
 
 
-# ---- 1. an edited caption that adds a red flag is silently dropped ------------------------------------
+# ---- an edited caption that adds a red flag is silently dropped ------------------------------------
 async def test_edited_photo_caption_that_adds_a_red_flag_alerts_staff(app, api, assistant):
-    """on_edited_text is registered with filters.TEXT only (handlers/application.py:129); an
-    edited *caption* (photo, document) matches no handler at all."""
+    """Editing a photo's caption is how a patient may add words to something already sent; the
+    edit handler once listened to text only, so such a red flag reached nobody."""
     flag = red_flag(assistant)
     ann = api.user(PATIENT, "Ann")
     photo = api.send_photo(ann, caption="my arm after the session")
@@ -45,11 +43,11 @@ async def test_edited_photo_caption_that_adds_a_red_flag_alerts_staff(app, api, 
         "a red flag added by editing a caption never reached staff (and the patient got no reply)"
 
 
-# ---- 4. after a staff-chat migration the alert buttons stop working ----------------------------------
+# ---- after a staff-chat migration the alert buttons stop working ----------------------------------
 async def test_staff_can_acknowledge_alerts_after_the_staff_chat_migrated(app, api, assistant, settings):
-    """Outbox follows ChatMigrated (handlers/alerts.py:217), but on_alert_button checks
-    settings.is_staff(chat_id == the *old* id) (alerts.py:286), so "I'm on it"/"Resolved" pressed
-    in the new supergroup are silently ignored; repeats also go to the old id (alerts.py:271)."""
+    """The outbox followed Telegram's ChatMigrated to the new supergroup, but the buttons checked
+    the old chat id, so "I'm on it" / "Resolved" pressed there did nothing (and repeats went to
+    the old chat)."""
     new_chat = -1002222222222
     api.group(new_chat, "Clinic staff (supergroup)")
     dispatch = api._dispatch
@@ -72,11 +70,11 @@ async def test_staff_can_acknowledge_alerts_after_the_staff_chat_migrated(app, a
     assert status == "acknowledged", "Bob pressed \"I'm on it\" in the staff chat and nothing happened"
 
 
-# ---- 5. one failed DB read in check_overdue kills the alert sender for good ---------------------------
+# ---- one failed DB read in check_overdue kills the alert sender for good ---------------------------
 async def test_a_database_hiccup_does_not_stop_the_alert_sender(app, api, assistant):
-    """Outbox._run guards step() but calls check_overdue() outside the try (alerts.py:203): a single
-    sqlite error there ends the sender task; no alert is delivered until a restart and the
-    'STAFF ALERTS UNDELIVERED' log that operators alert on is never written (it lived in that task)."""
+    """The sender's overdue check once ran outside its guard: one sqlite error ended the sender
+    task, so no alert was delivered until a restart, and the 'STAFF ALERTS UNDELIVERED' log that
+    operators watch for (written by that task) stopped too."""
     deps = app.bot_data["deps"]
     store, outbox = deps.store, deps.outbox
     real = store.pending_summary
@@ -108,13 +106,12 @@ async def test_a_database_hiccup_does_not_stop_the_alert_sender(app, api, assist
             outbox.start()
 
 
-# ---- 2. one busy chat holds up every other chat (global semaphore slots held by lock waiters) ---------
+# ---- one busy chat holds up every other chat (global semaphore slots held by lock waiters) ---------
 async def test_a_busy_chat_does_not_hold_up_another_patients_red_flag(start_bot, api, settings, assistant):
-    """PerChatUpdateProcessor waits for the per-chat lock *inside* the global concurrency slot
-    (BaseUpdateProcessor.process_update holds the semaphore), so queued updates of one chat occupy
-    every slot and another patient's red flag waits behind them. Shown with 4 slots for speed;
-    with the default 256 the same happens once one chat has more than 256 updates queued
-    (a flood, or a chat whose replies are slow)."""
+    """Updates once waited for their chat's turn while holding a concurrency slot, so one chat's
+    queue could fill every slot and another patient's red flag waited behind it. Shown with 4
+    slots for speed; with the default 256 it takes one chat with more than 256 updates queued (a
+    flood, or a chat whose replies Telegram is slow to accept)."""
     await start_bot(settings.replace(concurrent_updates=4))
     slow = api.slow(1.0, chat_id=PATIENT, times=None)  # Telegram is slow to deliver to Ann
     ann = api.user(PATIENT, "Ann")
@@ -134,11 +131,11 @@ async def test_a_busy_chat_does_not_hold_up_another_patients_red_flag(start_bot,
     assert waited < 1.5, f"Bob's red flag waited {waited:.1f}s for another patient's chat"
 
 
-# ---- 3. a red flag fetched (acknowledged to Telegram) but not yet processed is lost on a crash -------
+# ---- a red flag fetched (acknowledged to Telegram) but not yet processed is lost on a crash -------
 async def test_red_flag_fetched_but_not_yet_stored_survives_a_crash(api, tmp_path, faq_file, assistant):
     """PTB's Updater confirms updates to Telegram (the next getUpdates offset) as soon as they are
-    queued, before any handler ran; the alert is written to the outbox only when the handler runs.
-    A red flag queued behind a slow reply in the same chat is gone after kill -9 / OOM / `docker
+    queued, before any handler ran. When the alert was written only by the handler, a red flag
+    queued behind a slow reply in the same chat was gone after kill -9, an OOM kill or a `docker
     stop` past its grace period, though README promises "a duplicate after a crash is possible; a
     loss is not"."""
     flag = red_flag(assistant)
@@ -172,11 +169,11 @@ async def test_red_flag_fetched_but_not_yet_stored_survives_a_crash(api, tmp_pat
         await finish(second)
 
 
-# ---- 6. the "faq.yaml was not loaded" notice is lost if the staff chat hiccups -------------------------
+# ---- the "faq.yaml was not loaded" notice is lost if the staff chat hiccups -------------------------
 async def test_broken_faq_notice_reaches_staff_after_a_short_staff_chat_outage(app, api, faq_file, settings):
-    """watch_faq sends the notice with send_html (a few retries, then given up) and FaqWatcher has
-    already marked that broken version as reported, so staff never learn their edit was refused;
-    the bot keeps serving the old FAQ while they believe the new one is live."""
+    """The notice is sent with a few retries; the watcher used to mark the broken version as
+    reported whether or not staff heard, so after a short outage they never learned their edit was
+    refused and believed the new FAQ was live while the bot served the old one."""
     outage = api.fail("sendMessage", chat_id=STAFF_CHAT, times=settings.reply_attempts, status=502)
     mark = api.mark()
     text = faq_file.read_text(encoding="utf-8")
@@ -188,11 +185,11 @@ async def test_broken_faq_notice_reaches_staff_after_a_short_staff_chat_outage(a
     assert re.search(r":\d+: error", notice.plain_text)
 
 
-# ---- 7. a reload runs on the event loop and freezes every chat for seconds ----------------------------
+# ---- a reload runs on the event loop and freezes every chat for seconds ----------------------------
 async def test_a_faq_reload_does_not_freeze_a_red_flag_reply(app, api, faq_file, assistant):
-    """Assistant.reload (load_faq with the confusion check, Matcher with new sentence vectors, Triage)
-    runs synchronously in the event loop from /reload and from the watch job: measured 2-6 s for
-    the bundled FAQ reworded, during which no patient is answered and no alert is sent."""
+    """A reload (the file checked, new sentence vectors, a new index) takes 2-6 s for the bundled
+    FAQ reworded; run on the event loop it left every patient unanswered and every alert unsent
+    meanwhile."""
     text = faq_file.read_text(encoding="utf-8")
     reworded = re.sub(r"^(      - )(.+)$", lambda m: f"{m.group(1)}{m.group(2)} thanks", text, flags=re.M)
     faq_file.write_text(reworded, encoding="utf-8")
@@ -202,3 +199,20 @@ async def test_a_faq_reload_does_not_freeze_a_red_flag_reply(app, api, faq_file,
     api.send_text(api.user(PATIENT, "Ann"), flag)
     reply = await api.wait_for(lambda c: c.chat_id == PATIENT, timeout=30)
     assert reply.monotonic - t0 < 1.0, f"the crisis reply took {reply.monotonic - t0:.1f}s during a reload"
+
+
+# ---- a FAQ edit can silently drop the privacy notice from the welcome ------------------------------
+def test_a_welcome_without_the_privacy_notice_is_flagged(tmp_path):
+    """Staff may rewrite the welcome; one without the 'Telegram is not a private medical channel'
+    notice (or the crisis line) used to load with no error and no warning."""
+    path = tmp_path / "faq.yaml"
+    path.write_text(REAL_FAQ.read_text(encoding="utf-8").replace(
+        "clinic:\n", "texts:\n  welcome: Hi! I'm the {clinic_name} assistant. Ask me anything.\n\nclinic:\n", 1),
+        encoding="utf-8")
+    try:
+        faq, warnings = load_faq(path, check_similar=False)
+    except FaqError:
+        return
+    assert "private" not in faq.render(faq.texts.welcome).lower()
+    assert any("welcome" in str(w) for w in warnings), \
+        "a welcome without the privacy notice loads with no error or warning"

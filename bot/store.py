@@ -178,6 +178,7 @@ class Store:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in free pages
             self._db = db
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -365,6 +366,9 @@ class Store:
                 "username = NULL, purged = 1 WHERE created_at < ? AND delivered = 1 AND purged = 0",
                 (cutoff,)).rowcount
         if n_unanswered or n_alerts:
+            # the write-ahead log still holds the pages as they were before: fold it into the
+            # database (now overwritten) and empty it, so the words are gone from disk
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             log.info("retention purge: %d unanswered questions deleted, %d alerts stripped of text",
                      n_unanswered, n_alerts)
         return {"unanswered": n_unanswered, "alerts": n_alerts}

@@ -107,6 +107,19 @@ def test_retention_purges_patient_text_but_never_an_undelivered_alert(store):
     assert [u.text for u in store.unanswered(0)] == ["new question"]
 
 
+def test_purged_text_is_gone_from_the_database_files(store):
+    """A purge that only unlinks rows leaves the words in free pages and in the write-ahead log
+    until SQLite happens to reuse them: retention must mean the text is no longer on disk."""
+    secret = "ZQX-purged-patient-words-" * 4
+    new_alert(store, secret, now=T0)
+    store.mark_delivered(1, 5, now=T0)
+    store.add_unanswered(secret, None, None, now=T0)
+    store.purge(30, now=T0 + 31 * DAY)
+    files = [store.path, store.path.with_name(store.path.name + "-wal")]
+    leftovers = [f.name for f in files if f.exists() and secret[:20].encode() in f.read_bytes()]
+    assert not leftovers, f"purged text still on disk in {leftovers}"
+
+
 def test_stats_count_only_the_period_and_keep_no_text(store):
     for kind, source in [("answer", "message"), ("answer", "message"), ("suggest", "message"),
                          ("fallback", "message"), ("not_text", "media"), ("picked", "button"),

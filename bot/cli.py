@@ -259,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         args.faq = None
     if args.command != "run":
         configure_logging("ERROR")  # the console is for the conversation, not the log
+    if hasattr(sys.stdin, "reconfigure"):  # a stray non-UTF-8 byte costs a character, not the run
+        sys.stdin.reconfigure(errors="replace")
     try:
         return args.func(args)
     except FaqError as exc:

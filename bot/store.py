@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 DAY = 86400.0
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection (a backup, a shell)
 
 # Each entry migrates the schema from version i to i+1. Append only; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -173,7 +174,8 @@ class Store:
     def open(self) -> "Store":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
@@ -366,12 +368,26 @@ class Store:
                 "username = NULL, purged = 1 WHERE created_at < ? AND delivered = 1 AND purged = 0",
                 (cutoff,)).rowcount
         if n_unanswered or n_alerts:
-            # the write-ahead log still holds the pages as they were before: fold it into the
-            # database (now overwritten) and empty it, so the words are gone from disk
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._empty_wal()
             log.info("retention purge: %d unanswered questions deleted, %d alerts stripped of text",
                      n_unanswered, n_alerts)
         return {"unanswered": n_unanswered, "alerts": n_alerts}
+
+    def _empty_wal(self) -> None:
+        """The write-ahead log still holds the pages as they were before a purge: fold it into the
+        database (where secure_delete has overwritten the words) and empty it.  Another reader (a
+        backup, an operator's sqlite3 shell) can hold it; then waiting would stall the bot, so it
+        is tried without waiting, said, and done at the next purge."""
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError:
+            busy = 1
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if busy:
+            log.warning("retention purge: another reader holds the database, so the write-ahead log (WAL) "
+                        "(which may still hold purged text) was not emptied; the next purge tries again")
 
 
 class _Transaction:

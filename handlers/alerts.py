@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.triage import EMERGENCY, LEXICON_VERSION
 
 from .common import (MAX_MESSAGE, Deps, answer_query, button, clip, display_name, esc, get_deps,
-                     keyboard, retry_after_seconds, send_html, tg_len)
+                     keyboard, retry_after_seconds, send_staff_html, tg_len)
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ async def send_unstored_alert(deps: Deps, bot, decision: Decision, user: User | 
                   attempts=0, next_attempt=now, last_error=None, status=OPEN, acked_by=None, acked_at=None,
                   resolved_by=None, resolved_at=None, last_sent_at=None, repeats=0,
                   **_alert_fields(decision, user, chat_id, text, tuple(context)))
-    sent = await send_html(bot, deps.staff_chat_id, format_alert(alert), settings=deps.settings,
-                           what="unstored alert")
+    sent = await send_staff_html(deps, bot, format_alert(alert), what="unstored alert")
     log.critical("alert for chat %s could not be stored; sent directly to staff: %s", chat_id,
                  "delivered" if sent else "NOT DELIVERED")
 
@@ -222,10 +221,11 @@ class Outbox:
             msg = await self._send(alert)
         except ChatMigrated as exc:  # the staff group became a supergroup: follow it, tell operators
             self.chat_id = exc.new_chat_id
-            if self._on_migrated is not None:
+            if self._on_migrated is not None:  # which logs it
                 self._on_migrated(exc.new_chat_id)
-            log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (alerts follow it until restart)",
-                      exc.new_chat_id, exc.new_chat_id)
+            else:
+                log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (alerts follow it until "
+                          "restart)", exc.new_chat_id, exc.new_chat_id)
             return 0.0
         except RetryAfter as exc:
             delay = retry_after_seconds(exc)
@@ -276,9 +276,15 @@ async def repeat_unacknowledged(context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     for alert in deps.store.due_repeats([EMERGENCY], deps.settings.alert_repeat_minutes * 60):
         try:
-            await context.bot.send_message(chat_id=deps.staff_chat_id,
-                                           text=format_alert(alert, repeat=True),
-                                           reply_markup=alert_keyboard(alert))
+            try:
+                await context.bot.send_message(chat_id=deps.staff_chat_id,
+                                               text=format_alert(alert, repeat=True),
+                                               reply_markup=alert_keyboard(alert))
+            except ChatMigrated as exc:  # the group became a supergroup: follow it, send there
+                deps.follow_staff_chat(exc.new_chat_id)
+                await context.bot.send_message(chat_id=deps.staff_chat_id,
+                                               text=format_alert(alert, repeat=True),
+                                               reply_markup=alert_keyboard(alert))
         except TelegramError as exc:  # tried again at the next check; the original is delivered
             log.warning("repeat of alert %d failed: %s", alert.id, type(exc).__name__)
             continue

@@ -143,6 +143,8 @@ def register_handlers(app: Application, settings: Settings) -> None:
                            ("alerts", staff.alerts_command)):
         app.add_handler(CommandHandler(name, callback, filters=staff_place))
     app.add_handler(CallbackQueryHandler(alerts.on_alert_button, pattern=alerts.ACK_PATTERN))
+    # Telegram's notice that the staff group became a supergroup (old chat or new one)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, staff.on_migrate))
 
     # patients: private chats only; groups other than the staff chat get nothing at all
     app.add_handler(CommandHandler("start", patient.start, filters=private & new))

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from bot.faq import Faq
@@ -70,9 +70,15 @@ class Deps:
         return moved or self.settings.is_staff(user_id, chat_id)
 
     def follow_staff_chat(self, new_chat_id: int) -> None:
+        if new_chat_id == self.staff_chat_id:
+            return
         self.moved_staff_chat = new_chat_id
         if self.staff_chat_filter is not None:
             self.staff_chat_filter.add_chat_ids(new_chat_id)
+        if self.outbox is not None:
+            self.outbox.chat_id = new_chat_id
+        log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (followed until restart)",
+                  new_chat_id, new_chat_id)
 
 
 DEPS_KEY = "deps"
@@ -173,7 +179,8 @@ def is_transient(exc: BaseException) -> bool:
 
 
 async def send_html(bot, chat_id: int, html_text: str, *, settings: Settings,
-                    reply_markup: InlineKeyboardMarkup | None = None, what: str = "reply") -> Message | None:
+                    reply_markup: InlineKeyboardMarkup | None = None, what: str = "reply",
+                    follow_migration: bool = False) -> Message | None:
     """Send one message, retrying transient failures a few times; None when it could not be sent.
 
     Each chat is handled in its own task, so one patient's retries never hold up another's.
@@ -184,6 +191,11 @@ async def send_html(bot, chat_id: int, html_text: str, *, settings: Settings,
             return await bot.send_message(chat_id=chat_id, text=html_text, reply_markup=reply_markup)
         except RetryAfter as exc:
             wait = retry_after_seconds(exc)
+        except ChatMigrated as exc:  # the group became a supergroup: the caller decides (send_staff_html)
+            if not follow_migration:
+                log.warning("%s to chat %s not sent: the chat moved to %s", what, chat_id, exc.new_chat_id)
+                return None
+            raise
         except TelegramError as exc:
             if not is_transient(exc) or attempt == settings.reply_attempts:
                 log.warning("%s to chat %s not sent after %d attempt(s): %s", what, chat_id, attempt,
@@ -194,6 +206,18 @@ async def send_html(bot, chat_id: int, html_text: str, *, settings: Settings,
         log.info("%s to chat %s: transient failure, retry %d in %.1fs", what, chat_id, attempt, wait)
         await asyncio.sleep(wait)
     log.warning("%s to chat %s not sent: retries exhausted", what, chat_id)
+    return None
+
+
+async def send_staff_html(deps: Deps, bot, html_text: str, *, what: str = "staff message",
+                          reply_markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Send to the staff chat, following it once if Telegram says it became a supergroup."""
+    for _ in range(2):
+        try:
+            return await send_html(bot, deps.staff_chat_id, html_text, settings=deps.settings,
+                                   reply_markup=reply_markup, what=what, follow_migration=True)
+        except ChatMigrated as exc:
+            deps.follow_staff_chat(exc.new_chat_id)
     return None
 
 

@@ -80,24 +80,29 @@ def answer_text(decision: Decision) -> str:
 
 
 # ---- commands ---------------------------------------------------------------------------------------
-def _after_command(message: Message) -> str:
-    """The patient's words after the command: "/help" is the bot's own word, and the lexicon
-    rightly reads a message that is only "help" as a cry for help."""
+# The patient commands: their own word is the bot's ("/help" alone is not a cry for help); any
+# other command word is the patient's own ("/kms"), so it is read with the rest.
+PATIENT_COMMANDS = ("start", "help", "topics")
+
+
+def patient_words(message: Message) -> str:
+    """What triage reads of a message: its text or caption, without a patient command's word."""
     text = message.text or ""
+    if not text:
+        return message.caption or ""
     for entity, word in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
-        if entity.offset == 0:
+        if entity.offset == 0 and word[1:].split("@", 1)[0].lower() in PATIENT_COMMANDS:
             return text[len(word):]
     return text
 
 
-async def escalated_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *,
-                            known: bool = True) -> bool:
+async def escalated_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A red flag typed after a command ("/start I want to die") is still a red flag: triage the
-    message first, and when it escalates, the escalation reply replaces the command's.  For an
-    unknown command ("/kms") the command word is the patient's too, so the whole text is read."""
+    message first, and when it escalates, the escalation reply replaces the command's.  An edited
+    command comes here too, whatever its word."""
     deps = get_deps(context)
     text = update.effective_message.text or ""
-    decision = deps.assistant.decide(_after_command(update.effective_message) if known else text)
+    decision = deps.assistant.decide(patient_words(update.effective_message))
     if decision.kind != ESCALATE:
         return False
     try:
@@ -136,8 +141,9 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Also what a non-staff user gets for a staff command: no hint that it exists."""
-    if await escalated_command(update, context, known=False):
+    """Also what a non-staff user gets for a staff command: no hint that it exists.  An edited
+    command is only triaged, as every edit is (on_edited_text)."""
+    if await escalated_command(update, context) or update.edited_message is not None:
         return
     deps = get_deps(context)
     await send_html(context.bot, update.effective_chat.id,
@@ -149,16 +155,15 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def alert_on_receipt(deps: Deps, update: object) -> None:
     """Store a patient's red flag the moment its update arrives, before it waits for its chat's
     turn: Telegram counts an update delivered once the bot has fetched it, so a crash while it
-    waits behind a slow reply would otherwise lose it.  ``escalate`` then finds it stored.  Words
-    after a command are read as the command's handler reads them; a bare unknown command ("/kms")
-    is left to its handler."""
+    waits behind a slow reply would otherwise lose it.  ``escalate`` then finds it stored.  A
+    command is read as its handler reads it (patient_words)."""
     if not isinstance(update, Update):
         return
     message, chat = update.message or update.edited_message, update.effective_chat
     if message is None or chat is None or chat.type != "private":
         return
     text = message.text or message.caption or ""
-    words = _after_command(message) if message.text else text
+    words = patient_words(message)
     if not words.strip() or deps.assistant.red_flag(words) is None:
         return
     decision = deps.assistant.decide(words)

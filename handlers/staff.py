@@ -18,7 +18,7 @@ from bot.reports import STATS_DAYS, group_unanswered
 from bot.store import ACKNOWLEDGED
 
 from .alerts import TIER_BADGE, hhmm
-from .common import MAX_MESSAGE, Deps, clip, esc, get_deps, send_html, tg_len
+from .common import MAX_MESSAGE, Deps, clip, esc, get_deps, send_html, send_staff_html, tg_len
 
 log = logging.getLogger(__name__)
 
@@ -28,19 +28,22 @@ MAX_PROBLEMS_SHOWN = 15
 async def send_staff(deps: Deps, context, chat_id: int, html_parts: list[str], sep: str = "\n") -> bool:
     """Send HTML blocks, packing them into as few messages as fit (each block must fit one).
     False when any of the messages could not be sent."""
+    async def send(html_text: str):
+        if chat_id == deps.staff_chat_id:  # follows the staff group if it became a supergroup
+            return await send_staff_html(deps, context.bot, html_text, what="staff reply")
+        return await send_html(context.bot, chat_id, html_text, settings=deps.settings, what="staff reply")
+
     buf, ok = "", True
     for part in html_parts:
         if tg_len(part) > MAX_MESSAGE:  # a single oversized block: send it as escaped plain pieces
             part = esc(clip(part, 3000))
         candidate = f"{buf}{sep}{part}" if buf else part
         if tg_len(candidate) > MAX_MESSAGE:
-            sent = await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
-            ok = ok and sent is not None
+            ok = await send(buf) is not None and ok
             candidate = part
         buf = candidate
     if buf:
-        sent = await send_html(context.bot, chat_id, buf, settings=deps.settings, what="staff reply")
-        ok = ok and sent is not None
+        ok = await send(buf) is not None and ok
     return ok
 
 
@@ -161,6 +164,17 @@ def open_alerts_html(alerts) -> list[str]:
 async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deps = get_deps(context)
     await send_staff(deps, context, update.effective_chat.id, open_alerts_html(deps.store.open_alerts()))
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram's notice that the staff group became a supergroup (in the old chat it names the new
+    one; in the new one, the old): everything that writes to staff or checks who they are follows."""
+    deps = get_deps(context)
+    message, chat = update.effective_message, update.effective_chat
+    if message.migrate_to_chat_id and chat.id == deps.staff_chat_id:
+        deps.follow_staff_chat(message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id and message.migrate_from_chat_id == deps.staff_chat_id:
+        deps.follow_staff_chat(chat.id)
 
 
 # ---- live FAQ ---------------------------------------------------------------------------------------

@@ -142,3 +142,23 @@ def test_log_formatter_redacts_the_token_from_messages_and_tracebacks():
     out = fmt.format(rec)
     assert "AAHsecretsecretsecret" not in out
     assert out.count("<redacted-token>") >= 2
+
+
+def _ask_bytes(stdin: bytes, env_extra: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "STAFF_CHAT_ID", "FAQ_PATH")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "-"], input=stdin,
+                          capture_output=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_ask_stdin_with_invalid_utf8_prints_valid_json_lines():
+    """One stray Latin-1 byte (a file exported from Excel, a pasted log) must cost a character,
+    not the run: in a strict UTF-8 locale (PYTHONIOENCODING=utf-8 here) it was a traceback and
+    exit 1, the code `check` uses for "problems found"; in the C.UTF-8 locale the raw byte was
+    echoed back and the output was not valid UTF-8 JSON."""
+    stdin = b"how long is a session\ncaf\xe9 dose question\nwhat should I eat before\n"
+    for env in ({"PYTHONIOENCODING": "utf-8"}, {}):
+        r = _ask_bytes(stdin, env)
+        assert r.returncode == 0, (env, r.returncode, r.stderr.decode(errors="replace")[-300:])
+        lines = r.stdout.decode("utf-8").splitlines()  # raises on invalid UTF-8 output
+        assert len(lines) == 3 and all(json.loads(line)["kind"] for line in lines), (env, lines)

@@ -6,6 +6,7 @@ caption, a ChatMigrated answer) the test feeds the fake exactly what Telegram wo
 """
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 import sqlite3
@@ -19,6 +20,7 @@ from test_reliability import OUT_OF_SCOPE, finish, red_flag, staff_alerts, start
 
 PATIENT = 1001
 OTHER = 1002
+NEW_STAFF_CHAT = -1002222222222
 
 
 def _flag_alerts(api, flag):
@@ -216,3 +218,93 @@ def test_a_welcome_without_the_privacy_notice_is_flagged(tmp_path):
     assert "private" not in faq.render(faq.texts.welcome).lower()
     assert any("welcome" in str(w) for w in warnings), \
         "a welcome without the privacy notice loads with no error or warning"
+
+
+def _migrate_staff_chat(api):
+    """From now on Telegram answers every send to the old staff group with ChatMigrated."""
+    api.group(NEW_STAFF_CHAT, "Clinic staff (supergroup)")
+    dispatch = api._dispatch
+
+    def migrated(method, params, call):
+        if params.get("chat_id") == STAFF_CHAT:
+            raise _ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                            {"migrate_to_chat_id": NEW_STAFF_CHAT})
+        return dispatch(method, params, call)
+
+    api._dispatch = migrated
+
+
+# ---- the staff chat after a migration Telegram announces or answers with -------------------------
+async def test_repeat_of_an_unacknowledged_emergency_follows_a_migrated_staff_chat(
+        start_bot, api, settings, assistant):
+    """A group can become a supergroup after an emergency was delivered (Telegram does it when an
+    admin changes some settings). The repeats once kept failing at the old id, so staff never
+    saw the repeat of an emergency nobody took, until some new alert happened to follow the move."""
+    await start_bot(settings.replace(alert_repeat_minutes=0.02))  # a repeat after ~1 s
+    flag = red_flag(assistant)
+    api.send_text(api.user(PATIENT, "Ann"), flag)
+    await api.wait_for(lambda c: c.chat_id == STAFF_CHAT and c.ok and flag in (c.plain_text or ""),
+                       timeout=10)
+    mark = api.mark()
+    _migrate_staff_chat(api)
+    try:
+        await api.wait_for(lambda c: c.chat_id == NEW_STAFF_CHAT and c.ok and flag in (c.plain_text or ""),
+                           since=mark, timeout=6)
+    except AssertionError as exc:
+        raise AssertionError("the emergency's repeat never reached the new staff supergroup "
+                             "(repeats keep failing with ChatMigrated at the old chat id)") from exc
+
+
+async def test_staff_commands_work_in_the_supergroup_after_telegrams_migration_notice(app, api):
+    """Telegram announces the upgrade itself (a service message with migrate_to_chat_id in the old
+    group); ignored, it left /stats, /alerts, /reload and the alert buttons dead in the new
+    supergroup until some patient happened to raise a new alert."""
+    api.group(NEW_STAFF_CHAT, "Clinic staff (supergroup)")
+    bob = api.user(STAFF_MEMBER, "Bob")
+    api._user_message(bob, STAFF_CHAT, migrate_to_chat_id=NEW_STAFF_CHAT)
+    await api.settle()
+    mark = api.mark()
+    api.send_command(bob, "/stats", chat=NEW_STAFF_CHAT)
+    await api.settle()
+    assert api.sent_to(NEW_STAFF_CHAT, since=mark), "/stats in the new staff supergroup got no answer"
+
+
+# ---- commands: an edit, and a red flag typed as a command ---------------------------------------
+async def test_editing_a_mistyped_command_into_help_is_not_an_emergency(app, api, settings):
+    """An edited command reaches the unknown-command handler (the /help handler takes new messages
+    only); reading the command word as the patient's own, it turned "/hlep" corrected to "/help"
+    into a crisis reply and an EMERGENCY alert, since the lexicon rightly reads "help" alone as a
+    cry for help."""
+    ann = api.user(PATIENT, "Ann")
+    sent = api.send_command(ann, "/hlep")
+    await api.settle()
+    api.edit_text(ann, sent, "/help")
+    await api.settle()
+    with Store(settings.db_path) as store:
+        alerts = store.db.execute("SELECT tier, category FROM alerts").fetchall()
+    assert not alerts, f"an edited '/help' raised {[tuple(a) for a in alerts]}"
+
+
+async def test_red_flag_command_fetched_but_not_yet_handled_survives_a_crash(api, tmp_path, faq_file,
+                                                                             assistant):
+    """Some patients type it as a command ("/kms", "/suicide"): queued behind a slow reply in the
+    same chat, it is confirmed to Telegram before any handler runs, so it must be stored on
+    receipt like any other red flag, or a kill -9 loses it."""
+    command = "/kms"
+    assert assistant.decide(command).kind == "escalate"
+    held = api.slow(5.0, chat_id=PATIENT)
+    first = await start_faqbot(api, tmp_path, faq_file)
+    try:
+        ann = api.user(PATIENT, "Ann")
+        api.send_text(ann, OUT_OF_SCOPE[0])
+        await api.wait_until(lambda: held.hits == 1, timeout=30, what="the first reply in flight")
+        api.send_command(ann, command)
+        await api.wait_until(lambda: not any(u.update.get("message", {}).get("text") == command
+                                             for u in api._queue),
+                             timeout=10, what="the command fetched and confirmed")
+        await asyncio.sleep(0.5)
+    finally:
+        await finish(first, signal.SIGKILL)
+    with Store(tmp_path / "data" / "faqbot.sqlite3") as store:
+        stored = store.db.execute("SELECT count(*) FROM alerts").fetchone()[0]
+    assert stored == 1, f"'{command}' was fetched from Telegram, then lost in the crash ({stored} alerts stored)"

@@ -1,7 +1,9 @@
 """The SQLite store on a real file: the alert outbox's guarantees, the trail, retention, stats."""
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 
 import pytest
 
@@ -167,3 +169,47 @@ def test_a_question_unlike_any_entry_gets_a_new_entry_snippet_that_is_valid_yaml
     assert groups[0].snippet.startswith("  - id: new-question-1")
     entry = yaml.safe_load(groups[0].snippet)[0]
     assert entry["question"] == 'what is the "wifi" password: ok?'
+
+
+def _store_with_purgeable_text(tmp_path, words):
+    path = tmp_path / "b.sqlite3"
+    store = Store(path).open()
+    store.add_unanswered(words, None, None)
+    reader = sqlite3.connect(path)  # `faqbot doctor`, a backup, an operator's sqlite3 shell...
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM unanswered").fetchone()
+    return path, store, reader
+
+
+def test_purge_does_not_silently_leave_the_words_in_the_wal(tmp_path, caplog):
+    """The checkpoint cannot empty the log while another connection reads (a backup, a shell);
+    it says so only in its result row, so the words would stay on disk with nobody told."""
+    words = "ZQXW my private dose question"
+    path, store, reader = _store_with_purgeable_text(tmp_path, words)
+    store.db.execute("PRAGMA busy_timeout=50")  # keep the test fast (the bot waits 10 s: see below)
+    try:
+        with caplog.at_level(logging.WARNING):
+            store.purge(0, now=time.time() + 60)
+    finally:
+        reader.close()
+        on_disk = {f.name: words.encode() in f.read_bytes() for f in tmp_path.iterdir()}
+        store.close()
+    left = [name for name, found in on_disk.items() if found]
+    warned = any("wal" in r.getMessage().lower() or "checkpoint" in r.getMessage().lower()
+                 for r in caplog.records)
+    assert not left or warned, f"purged patient text still in {left} and no warning logged"
+
+
+def test_purge_does_not_block_for_the_whole_busy_timeout(tmp_path):
+    """The purge runs on the event loop (post_init and the daily job): a checkpoint waiting the
+    connection's whole busy timeout (10 s) for a reader would leave every patient unanswered
+    meanwhile, and then give up anyway."""
+    path, store, reader = _store_with_purgeable_text(tmp_path, "ZQXW my private dose question")
+    try:
+        t0 = time.monotonic()
+        store.purge(0, now=time.time() + 60)
+        took = time.monotonic() - t0
+    finally:
+        reader.close()
+        store.close()
+    assert took < 2.0, f"the purge held the event loop for {took:.1f}s"

@@ -133,6 +133,25 @@ async def test_a_busy_chat_does_not_hold_up_another_patients_red_flag(start_bot,
     assert waited < 1.5, f"Bob's red flag waited {waited:.1f}s for another patient's chat"
 
 
+async def _crash_with_flag_queued(api, tmp_path, faq_file, text, send) -> None:
+    """Start the bot, hold Ann's first reply at Telegram, let ``send(ann)`` queue ``text`` behind
+    it until the bot has fetched (and so confirmed) it, then kill -9 the bot."""
+    held = api.slow(5.0, chat_id=PATIENT)  # Telegram slow to accept Ann's first reply
+    first = await start_faqbot(api, tmp_path, faq_file)
+    try:
+        ann = api.user(PATIENT, "Ann")
+        api.send_text(ann, OUT_OF_SCOPE[0])
+        await api.wait_until(lambda: held.hits == 1, timeout=30, what="the first reply in flight")
+        send(ann)
+        # the bot asked for updates past it: Telegram will never deliver it again
+        await api.wait_until(lambda: not any(u.update.get("message", {}).get("text") == text
+                                             for u in api._queue),
+                             timeout=10, what="the red flag fetched and confirmed")
+        await asyncio.sleep(0.5)
+    finally:
+        await finish(first, signal.SIGKILL)
+
+
 # ---- a red flag fetched (acknowledged to Telegram) but not yet processed is lost on a crash -------
 async def test_red_flag_fetched_but_not_yet_stored_survives_a_crash(api, tmp_path, faq_file, assistant):
     """PTB's Updater confirms updates to Telegram (the next getUpdates offset) as soon as they are
@@ -141,19 +160,7 @@ async def test_red_flag_fetched_but_not_yet_stored_survives_a_crash(api, tmp_pat
     stop` past its grace period, though README promises "a duplicate after a crash is possible; a
     loss is not"."""
     flag = red_flag(assistant)
-    held = api.slow(5.0, chat_id=PATIENT)  # Telegram slow to accept Ann's first reply
-    first = await start_faqbot(api, tmp_path, faq_file)
-    try:
-        ann = api.user(PATIENT, "Ann")
-        api.send_text(ann, OUT_OF_SCOPE[0])
-        await api.wait_until(lambda: held.hits == 1, timeout=30, what="the first reply in flight")
-        api.send_text(ann, flag)
-        # the bot asked for updates past the red flag: Telegram will never deliver it again
-        await api.wait_until(lambda: not any(u.update.get("message", {}).get("text") == flag
-                                             for u in api._queue),
-                             timeout=10, what="the red flag fetched and confirmed")
-    finally:
-        await finish(first, signal.SIGKILL)
+    await _crash_with_flag_queued(api, tmp_path, faq_file, flag, lambda ann: api.send_text(ann, flag))
     with Store(tmp_path / "data" / "faqbot.sqlite3") as store:
         stored = store.pending_summary()[0]
     second = await start_faqbot(api, tmp_path, faq_file)
@@ -292,19 +299,8 @@ async def test_red_flag_command_fetched_but_not_yet_handled_survives_a_crash(api
     receipt like any other red flag, or a kill -9 loses it."""
     command = "/kms"
     assert assistant.decide(command).kind == "escalate"
-    held = api.slow(5.0, chat_id=PATIENT)
-    first = await start_faqbot(api, tmp_path, faq_file)
-    try:
-        ann = api.user(PATIENT, "Ann")
-        api.send_text(ann, OUT_OF_SCOPE[0])
-        await api.wait_until(lambda: held.hits == 1, timeout=30, what="the first reply in flight")
-        api.send_command(ann, command)
-        await api.wait_until(lambda: not any(u.update.get("message", {}).get("text") == command
-                                             for u in api._queue),
-                             timeout=10, what="the command fetched and confirmed")
-        await asyncio.sleep(0.5)
-    finally:
-        await finish(first, signal.SIGKILL)
+    await _crash_with_flag_queued(api, tmp_path, faq_file, command,
+                                  lambda ann: api.send_command(ann, command))
     with Store(tmp_path / "data" / "faqbot.sqlite3") as store:
         stored = store.db.execute("SELECT count(*) FROM alerts").fetchone()[0]
     assert stored == 1, f"'{command}' was fetched from Telegram, then lost in the crash ({stored} alerts stored)"

@@ -14,8 +14,7 @@ from telegram.error import BadRequest, ChatMigrated, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.pipeline import Decision
-from bot.store import ACKNOWLEDGED, OPEN, RESOLVED, Alert, Store
-from bot.settings import Settings
+from bot.store import ACKNOWLEDGED, OPEN, RESOLVED, Alert
 from bot.triage import EMERGENCY, LEXICON_VERSION
 
 from .common import (MAX_MESSAGE, Deps, answer_query, button, clip, display_name, esc, get_deps,
@@ -160,12 +159,10 @@ class Outbox:
     sends it.
     """
 
-    def __init__(self, bot, store: Store, settings: Settings, on_migrated=None):
-        """``on_migrated(new_chat_id)``: told when the staff group became a supergroup, so that
-        everything else that writes to staff or checks who they are follows it too."""
-        self.bot, self.store, self.settings = bot, store, settings
-        self.chat_id = settings.staff_chat_id
-        self._on_migrated = on_migrated
+    def __init__(self, bot, deps: Deps):
+        """Sends to ``deps.staff_chat_id``, which follows the staff group if it becomes a
+        supergroup (Deps.follow_staff_chat)."""
+        self.bot, self.deps, self.store, self.settings = bot, deps, deps.store, deps.settings
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._last_error_log = 0.0
@@ -219,13 +216,8 @@ class Outbox:
             return alert.next_attempt - now
         try:
             msg = await self._send(alert)
-        except ChatMigrated as exc:  # the staff group became a supergroup: follow it, tell operators
-            self.chat_id = exc.new_chat_id
-            if self._on_migrated is not None:  # which logs it
-                self._on_migrated(exc.new_chat_id)
-            else:
-                log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (alerts follow it until "
-                          "restart)", exc.new_chat_id, exc.new_chat_id)
+        except ChatMigrated as exc:  # the staff group became a supergroup: follow it (and say so)
+            self.deps.follow_staff_chat(exc.new_chat_id)
             return 0.0
         except RetryAfter as exc:
             delay = retry_after_seconds(exc)
@@ -242,7 +234,8 @@ class Outbox:
         return 0.0
 
     async def _send(self, alert: Alert):
-        kwargs = dict(chat_id=self.chat_id, text=format_alert(alert), reply_markup=alert_keyboard(alert))
+        kwargs = dict(chat_id=self.deps.staff_chat_id, text=format_alert(alert),
+                      reply_markup=alert_keyboard(alert))
         try:
             return await self.bot.send_message(**kwargs)
         except BadRequest as exc:
@@ -267,7 +260,7 @@ class Outbox:
             head = self.store.next_pending()
             log.error("STAFF ALERTS UNDELIVERED: %d pending, oldest waiting %.0fs; last error: %s; check the "
                       "bot's access to the staff chat %s", pending, oldest, head.last_error if head else None,
-                      self.chat_id)
+                      self.deps.staff_chat_id)
 
 
 # ---- jobs and buttons -------------------------------------------------------------------------------
@@ -275,19 +268,10 @@ async def repeat_unacknowledged(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send again every emergency alert nobody has acknowledged for ALERT_REPEAT_MINUTES."""
     deps = get_deps(context)
     for alert in deps.store.due_repeats([EMERGENCY], deps.settings.alert_repeat_minutes * 60):
-        try:
-            try:
-                await context.bot.send_message(chat_id=deps.staff_chat_id,
-                                               text=format_alert(alert, repeat=True),
-                                               reply_markup=alert_keyboard(alert))
-            except ChatMigrated as exc:  # the group became a supergroup: follow it, send there
-                deps.follow_staff_chat(exc.new_chat_id)
-                await context.bot.send_message(chat_id=deps.staff_chat_id,
-                                               text=format_alert(alert, repeat=True),
-                                               reply_markup=alert_keyboard(alert))
-        except TelegramError as exc:  # tried again at the next check; the original is delivered
-            log.warning("repeat of alert %d failed: %s", alert.id, type(exc).__name__)
-            continue
+        sent = await send_staff_html(deps, context.bot, format_alert(alert, repeat=True),
+                                     reply_markup=alert_keyboard(alert), what=f"repeat of alert {alert.id}")
+        if sent is None:
+            continue  # tried again at the next check; the original is delivered
         deps.store.mark_repeated(alert.id)
         log.warning("alert %d repeated: still unacknowledged", alert.id)
 

@@ -202,7 +202,7 @@ async def _post_init(app: Application) -> None:
     s = deps.settings
     deps.store.open()
     deps.store.purge(s.retention_days)
-    deps.outbox = alerts.Outbox(app.bot, deps.store, s, on_migrated=deps.follow_staff_chat)
+    deps.outbox = alerts.Outbox(app.bot, deps)
     deps.outbox.start()
     pending, oldest = deps.store.pending_summary()
     if pending:

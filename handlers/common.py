@@ -75,8 +75,6 @@ class Deps:
         self.moved_staff_chat = new_chat_id
         if self.staff_chat_filter is not None:
             self.staff_chat_filter.add_chat_ids(new_chat_id)
-        if self.outbox is not None:
-            self.outbox.chat_id = new_chat_id
         log.error("the staff chat moved to %s: set STAFF_CHAT_ID=%s (followed until restart)",
                   new_chat_id, new_chat_id)
 
